@@ -1,0 +1,188 @@
+"""The catalog: every option dlgen offers and the rules of what combines with what.
+
+This is the single source of truth. The CLI prompts, `dlgen list`, `copier.yml`,
+`cookiecutter.json` and the test matrix are all derived from it. Adding an architecture
+means one `Architecture(...)` entry here plus one model template per framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choosable value of a question (a framework, a hardware target, ...)."""
+
+    id: str
+    label: str
+    frameworks: tuple[str, ...] = ()  # where it is implemented; empty = not offered yet
+    note: str = ""  # why it is unavailable, or what it needs
+
+
+@dataclass(frozen=True)
+class Architecture(Option):
+    task: str = ""
+
+
+@dataclass(frozen=True)
+class Task(Option):
+    data_format: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    frameworks: tuple[Option, ...]
+    tasks: tuple[Task, ...]
+    architectures: tuple[Architecture, ...]
+    hardware: tuple[Option, ...]
+    exports: tuple[Option, ...]
+    trackers: tuple[Option, ...]
+    ci_providers: tuple[Option, ...]
+    defaults: Mapping[str, object] = field(default_factory=dict)
+
+    # --- lookups -------------------------------------------------------------------
+    def offered(self, options: tuple[Option, ...], framework: str | None = None) -> list[Option]:
+        """Options implemented for `framework` (or for any framework when None)."""
+        return [o for o in options if o.frameworks and (framework is None or framework in o.frameworks)]
+
+    def frameworks_for(self, task: str, architecture: str) -> list[Option]:
+        arch = self.architecture(task, architecture)
+        return [f for f in self.frameworks if arch is not None and f.id in arch.frameworks]
+
+    def architectures_for(self, task: str, framework: str | None = None) -> list[Architecture]:
+        return [
+            a
+            for a in self.architectures
+            if a.task == task and a.frameworks and (framework is None or framework in a.frameworks)
+        ]
+
+    def architecture(self, task: str, architecture: str) -> Architecture | None:
+        return next((a for a in self.architectures if a.task == task and a.id == architecture), None)
+
+    def offered_tasks(self) -> list[Task]:
+        return [t for t in self.tasks if self.architectures_for(t.id)]
+
+    def offered_frameworks(self) -> list[Option]:
+        return [f for f in self.frameworks if any(f.id in a.frameworks for a in self.architectures)]
+
+    # --- combinations --------------------------------------------------------------
+    def combinations(self) -> Iterator[dict[str, str]]:
+        """Every valid task x architecture x framework x hardware combination."""
+        for task in self.offered_tasks():
+            for arch in self.architectures_for(task.id):
+                for framework in arch.frameworks:
+                    for hw in self.offered(self.hardware, framework):
+                        yield {
+                            "task": task.id,
+                            "architecture": arch.id,
+                            "framework": framework,
+                            "hardware": hw.id,
+                        }
+
+    def choices(self, question: str, answers: Mapping[str, object]) -> list[str]:
+        """The values allowed for `question` given the earlier answers."""
+        task = str(answers.get("task", ""))
+        framework = answers.get("framework")
+        if question == "task":
+            return [t.id for t in self.offered_tasks()]
+        if question == "architecture":
+            return [a.id for a in self.architectures_for(task)]
+        if question == "framework":
+            return [f.id for f in self.frameworks_for(task, str(answers.get("architecture", "")))]
+        table = {"hardware": self.hardware, "export": self.exports, "tracker": self.trackers}
+        if question in table:
+            return [o.id for o in self.offered(table[question], str(framework))]
+        if question == "ci":
+            return [o.id for o in self.ci_providers]
+        raise KeyError(question)
+
+    def default(self, question: str, answers: Mapping[str, object]) -> object:
+        """Catalog default for `question`, or the first allowed choice."""
+        if question == "project_name":
+            return self.defaults["project_name"]
+        allowed = self.choices(question, answers)
+        preferred = self.defaults.get(question)
+        if question == "export":
+            return [e for e in preferred or [] if e in allowed]  # type: ignore[union-attr]
+        return preferred if preferred in allowed else (allowed[0] if allowed else None)
+
+
+def _arch(id: str, label: str, task: str, frameworks: tuple[str, ...] = ("pytorch",)) -> Architecture:
+    return Architecture(id=id, label=label, task=task, frameworks=frameworks)
+
+
+IMAGE_CLASSIFICATION = "image_classification"
+
+CATALOG = Catalog(
+    frameworks=(
+        Option("pytorch", "PyTorch"),
+        Option("tensorflow", "TensorFlow / Keras 3", note="planned (issue 6)"),
+        Option("jax", "JAX / Flax NNX", note="planned (issue 7)"),
+    ),
+    tasks=(
+        Task(
+            IMAGE_CLASSIFICATION,
+            "Image classification",
+            data_format="class-per-folder image tree (PNG/JPEG)",
+        ),
+    ),
+    architectures=(
+        _arch("mlp", "MLP (SimpleNN)", IMAGE_CLASSIFICATION),
+        _arch("lenet", "LeNet-5", IMAGE_CLASSIFICATION),
+        _arch("alexnet", "AlexNet", IMAGE_CLASSIFICATION),
+        _arch("vgg", "VGG-16 (BN)", IMAGE_CLASSIFICATION),
+        _arch("resnet", "ResNet-18", IMAGE_CLASSIFICATION),
+        _arch("densenet", "DenseNet-121", IMAGE_CLASSIFICATION),
+        _arch("efficientnet", "EfficientNet-B0", IMAGE_CLASSIFICATION),
+        _arch("vit", "Vision Transformer", IMAGE_CLASSIFICATION),
+    ),
+    hardware=(
+        Option("cpu", "CPU", frameworks=("pytorch",)),
+        Option("cuda", "NVIDIA CUDA GPU", frameworks=("pytorch",)),
+        Option("multi_gpu", "Several GPUs, one machine", note="planned (issue 8)"),
+        Option("multi_node", "Several machines", note="planned (issue 8)"),
+        Option("tpu", "Google TPU", note="planned (issue 8)"),
+        Option("mps", "Apple MPS", note="planned (issue 8)"),
+        Option("rocm", "AMD ROCm", note="planned (issue 8)"),
+    ),
+    exports=(
+        Option("onnx", "ONNX (parity-checked with onnxruntime)", frameworks=("pytorch",)),
+        Option("torch_export", "torch.export ExportedProgram (.pt2)", frameworks=("pytorch",)),
+        Option("tflite", "TFLite / LiteRT", note="planned (issue 9)"),
+    ),
+    trackers=(
+        Option("tensorboard", "TensorBoard (+ CSV)", frameworks=("pytorch",)),
+        Option("csv", "CSV only", frameworks=("pytorch",)),
+        Option("mlflow", "MLflow", note="planned (issue 13)"),
+    ),
+    ci_providers=(
+        Option("github", "GitHub Actions"),
+        Option("gitlab", "GitLab CI"),
+        Option("none", "No CI"),
+    ),
+    defaults={
+        "project_name": "demo",
+        "task": IMAGE_CLASSIFICATION,
+        "architecture": "resnet",
+        "framework": "pytorch",
+        "hardware": "cpu",
+        "export": ["onnx"],
+        "tracker": "tensorboard",
+        "ci": "github",
+    },
+)
+
+# The questions, in the order every door asks them.
+QUESTIONS: tuple[str, ...] = (
+    "project_name",
+    "task",
+    "architecture",
+    "framework",
+    "hardware",
+    "export",
+    "tracker",
+    "ci",
+)
+

@@ -1,0 +1,242 @@
+"""The matrix: every valid combination rendered, installed, linted and tested.
+
+The four mission axes (task x architecture x framework x hardware) are covered fully; the
+remaining options (export set, tracker, CI provider) are added so that every pair of values
+of any two questions appears in at least one combination (a greedy all-pairs generator).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlgen.catalog import CATALOG, Catalog
+from dlgen.errors import DlgenError
+
+PRIMARY = ("task", "architecture", "framework", "hardware")
+SECONDARY = ("export", "tracker", "ci")
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+
+
+@dataclass(frozen=True)
+class Combination:
+    task: str
+    architecture: str
+    framework: str
+    hardware: str
+    export: tuple[str, ...]
+    tracker: str
+    ci: str
+    reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
+
+    @property
+    def id(self) -> str:
+        exports = "+".join(self.export) or "noexport"
+        return f"{self.task}-{self.architecture}-{self.framework}-{self.hardware}-{exports}-{self.tracker}-{self.ci}"
+
+    def values(self) -> dict[str, Any]:
+        return {q: getattr(self, q) for q in PRIMARY + SECONDARY}
+
+    def answers(self, project_name: str) -> dict[str, Any]:
+        return {"project_name": project_name, **self.values(), "export": list(self.export)}
+
+
+def _secondary_values(catalog: Catalog, framework: str) -> dict[str, list[Any]]:
+    formats = catalog.choices("export", {"framework": framework})
+    export_sets = [
+        tuple(subset) for size in range(len(formats) + 1) for subset in itertools.combinations(formats, size)
+    ]
+    return {
+        "export": export_sets,
+        "tracker": catalog.choices("tracker", {"framework": framework}),
+        "ci": catalog.choices("ci", {"framework": framework}),
+    }
+
+
+def _pairs(values: dict[str, Any]) -> set[tuple[tuple[str, Any], tuple[str, Any]]]:
+    """Value pairs of a combination that involve at least one secondary question."""
+    items = sorted(values.items())
+    return {(a, b) for a, b in itertools.combinations(items, 2) if a[0] in SECONDARY or b[0] in SECONDARY}
+
+
+def plan(catalog: Catalog = CATALOG) -> list[Combination]:
+    """All primary combinations, each given secondary options greedily for pair coverage,
+    then extra combinations until every pair is covered."""
+    candidates: list[tuple[dict[str, str], list[dict[str, Any]]]] = []
+    for primary in catalog.combinations():
+        options = _secondary_values(catalog, primary["framework"])
+        assignments = [dict(zip(SECONDARY, values, strict=True)) for values in itertools.product(*options.values())]
+        candidates.append((primary, assignments))
+    uncovered = set().union(*(_pairs({**p, **s}) for p, ss in candidates for s in ss)) if candidates else set()
+
+    def best(primary: dict[str, str], assignments: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        scored = [(len(_pairs({**primary, **s}) & uncovered), i) for i, s in enumerate(assignments)]
+        gain, index = max(scored, key=lambda t: (t[0], -t[1]))
+        return gain, assignments[index]
+
+    chosen: list[Combination] = []
+
+    def take(primary: dict[str, str], secondary: dict[str, Any], reason: str) -> None:
+        uncovered.difference_update(_pairs({**primary, **secondary}))
+        chosen.append(Combination(**primary, **secondary, reason=reason))
+
+    for primary, assignments in candidates:
+        take(primary, best(primary, assignments)[1], "primary")
+    while uncovered:
+        gain, secondary, primary = max(((*best(p, ss), p) for p, ss in candidates), key=lambda t: t[0])
+        if gain == 0:  # pragma: no cover - would mean a pair no candidate can cover
+            break
+        take(primary, secondary, "pairwise")
+    return chosen
+
+
+def shard(combos: list[Combination], spec: str | None) -> list[Combination]:
+    """`i/n` keeps every n-th combination starting at the i-th (1-based)."""
+    if not spec:
+        return combos
+    match = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise DlgenError(f"invalid shard {spec!r}: use i/n with 1 <= i <= n, e.g. 1/4")
+    index, count = int(match[1]), int(match[2])
+    return combos[index - 1 :: count]
+
+
+@dataclass
+class Result:
+    combination: dict[str, Any]
+    id: str
+    passed: bool
+    seconds: float
+    failed_step: str = ""
+    output_tail: str = ""
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+def leftover_jinja(root: Path) -> list[str]:
+    """Files that still hold `{{`, `{%` or `{#` (GitHub's `${{ }}` is not Jinja)."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".git" not in path.parts:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            if LEFTOVER_JINJA.search(text):
+                found.append(path.relative_to(root).as_posix())
+    return found
+
+
+def _run(step: str, cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        return False, f"{step} timed out after {timeout:.0f}s\n{exc.stdout or ''}{exc.stderr or ''}"
+    return proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
+    """Render, install (no deps), `pip check`, lint and test one combination."""
+    from dlgen.render import render
+
+    name = f"mx{index}-{combo.architecture}-{combo.hardware}"
+    project = workdir / name
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1"}
+    py = sys.executable
+    started = time.perf_counter()
+    steps: dict[str, float] = {}
+    result = Result(combination=asdict(combo), id=combo.id, passed=False, seconds=0.0, steps=steps)
+    installed = False
+    try:
+        t = time.perf_counter()
+        try:
+            render(combo.answers(name), project)
+        except DlgenError as exc:
+            result.failed_step, result.output_tail = "render", str(exc)
+            return result
+        steps["render"] = time.perf_counter() - t
+        leftovers = leftover_jinja(project)
+        if leftovers:
+            result.failed_step, result.output_tail = "render", f"unrendered Jinja in: {', '.join(leftovers)}"
+            return result
+        commands = [
+            ("install", [py, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."]),
+            ("pip-check", [py, "-m", "pip", "check"]),
+            ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
+            ("test", [py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:cookies", "-p", "no:copie"]),
+        ]
+        for step, cmd in commands:
+            t = time.perf_counter()
+            ok, output = _run(step, cmd, project, env, timeout)
+            steps[step] = time.perf_counter() - t
+            installed = installed or step == "install"
+            if not ok:
+                result.failed_step, result.output_tail = step, output[-4000:]
+                return result
+        result.passed = True
+        return result
+    finally:
+        if installed:
+            subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", name], capture_output=True, env=env)
+        shutil.rmtree(project, ignore_errors=True)
+        result.seconds = time.perf_counter() - started
+
+
+def run(
+    combos: list[Combination],
+    jobs: int = 1,
+    on_result: Callable[[Result], None] | None = None,
+    keep_dir: Path | None = None,
+) -> list[Result]:
+    """Run combinations in parallel (`jobs` at a time); results in plan order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+    workdir = Path(tempfile.mkdtemp(prefix="dlgen-matrix-", dir=keep_dir))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(run_one, c, workdir, i, threads) for i, c in enumerate(combos)]
+            results = []
+            for future in futures:
+                results.append(future.result())
+                if on_result:
+                    on_result(results[-1])
+        return results
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
+    """`<out>.json` and `<out>.md`: combination, result, seconds, and the tail of each failure."""
+    results = list(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out.with_suffix(".json"), out.with_suffix(".md")
+    json_path.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", encoding="utf-8")
+    passed = sum(r.passed for r in results)
+    lines = [
+        "# dlgen matrix report",
+        "",
+        f"{passed} passed, {len(results) - passed} failed, {sum(r.seconds for r in results):.0f} s of work",
+        "",
+        "| # | combination | why | result | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for i, r in enumerate(results):
+        status = "pass" if r.passed else f"[FAIL: {r.failed_step}](#failure-{i})"
+        lines.append(f"| {i} | `{r.id}` | {r.combination['reason']} | {status} | {r.seconds:.1f} |")
+    for i, r in enumerate(results):
+        if not r.passed:
+            lines += ["", f'<a id="failure-{i}"></a>', f"## failure {i}: `{r.id}` ({r.failed_step})", "", "```"]
+            lines += [r.output_tail.rstrip(), "```"]
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return json_path, md_path

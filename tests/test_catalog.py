@@ -1,0 +1,82 @@
+"""The catalog's rules, and that every offered option has the template files it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlgen.catalog import CATALOG, QUESTIONS
+from dlgen.render import template_root
+
+ROOT = template_root()
+
+
+def test_offered_architectures_have_a_model_file_per_framework() -> None:
+    for task in CATALOG.offered_tasks():
+        for arch in CATALOG.architectures_for(task.id):
+            for framework in arch.frameworks:
+                assert (ROOT / f"templates/{framework}/models/{arch.id}.py.jinja").is_file(), arch
+
+
+@pytest.mark.parametrize(
+    ("group", "folder"),
+    [("hardware", "hardware"), ("exports", "export"), ("trackers", "tracking")],
+)
+def test_offered_options_have_a_partial_per_framework(group: str, folder: str) -> None:
+    for option in CATALOG.offered(getattr(CATALOG, group)):
+        for framework in option.frameworks:
+            partial = ROOT / f"templates/{framework}/{folder}/{option.id}"
+            assert partial.with_suffix(".py.jinja").is_file() or partial.is_dir(), option
+
+
+def test_choices_follow_earlier_answers() -> None:
+    assert CATALOG.choices("task", {}) == ["image_classification"]
+    archs = CATALOG.choices("architecture", {"task": "image_classification"})
+    assert {"mlp", "lenet", "resnet", "vit"} <= set(archs)
+    assert CATALOG.choices("architecture", {"task": "no_such_task"}) == []
+    assert CATALOG.choices("framework", {"task": "image_classification", "architecture": "resnet"}) == [
+        "pytorch"
+    ]
+    assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda"]
+    assert CATALOG.choices("hardware", {"framework": "tensorflow"}) == []  # not offered yet
+
+
+def test_unimplemented_options_are_listed_but_not_offered() -> None:
+    offered = {o.id for o in CATALOG.offered(CATALOG.hardware)}
+    listed = {o.id for o in CATALOG.hardware}
+    assert {"cpu", "cuda", "multi_gpu", "multi_node", "tpu", "mps", "rocm"} <= listed
+    assert offered == {"cpu", "cuda"}
+    assert all(o.note for o in CATALOG.hardware if o.id not in offered)  # says why
+
+
+def test_defaults_are_valid_choices() -> None:
+    answers: dict[str, object] = {}
+    for question in QUESTIONS[1:]:
+        default = CATALOG.default(question, answers)
+        allowed = CATALOG.choices(question, answers)
+        if question == "export":
+            assert set(default) <= set(allowed)  # type: ignore[arg-type]
+        else:
+            assert default in allowed
+        answers[question] = default
+
+
+def test_combinations_cover_the_four_axes() -> None:
+    combos = list(CATALOG.combinations())
+    assert len(combos) == len({tuple(c.values()) for c in combos})  # no duplicates
+    archs = CATALOG.architectures_for("image_classification")
+    assert len(combos) == len(archs) * 2  # x (cpu, cuda) for pytorch
+    assert all(set(c) == {"task", "architecture", "framework", "hardware"} for c in combos)
+
+
+def test_ids_are_unique_within_each_group() -> None:
+    for group in ("frameworks", "tasks", "hardware", "exports", "trackers", "ci_providers"):
+        ids = [o.id for o in getattr(CATALOG, group)]
+        assert len(ids) == len(set(ids)), group
+    pairs = [(a.task, a.id) for a in CATALOG.architectures]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_template_root_is_the_repository(repo_root: Path) -> None:
+    assert ROOT == repo_root

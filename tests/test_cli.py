@@ -1,0 +1,186 @@
+"""`dlgen new` / `list` / `sync-config` through Typer's CliRunner and the console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlgen.cli import app
+from tests.conftest import files_of
+
+
+def test_new_defaults_renders_a_project(runner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", str(tmp_path / "demo"), "--defaults"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "demo"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["architecture"] == "resnet" and answers["export"] == ["onnx"]
+    assert Path(answers["_src_path"]).is_absolute()  # `copier update` needs it
+    assert answers["_commit"]
+    for rel in ("pyproject.toml", "configs/default.yaml", "src/demo/model.py", "src/demo/train.py"):
+        assert (project / rel).is_file(), rel
+    assert "created" in result.stdout and "package demo" in result.stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dlgen-")]  # staging removed
+
+
+def test_flags_and_name_option(runner, tmp_path: Path) -> None:
+    dest = tmp_path / "out"
+    args = ["new", str(dest), "--name", "My_Net", "--architecture", "lenet", "--export", "onnx,torch_export"]
+    result = runner.invoke(app, [*args, "--hardware", "cuda", "--ci", "none", "--defaults"])
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "My_Net" and answers["hardware"] == "cuda"
+    assert answers["export"] == ["onnx", "torch_export"]
+    assert (dest / "src/my_net/__init__.py").is_file()
+    assert not (dest / ".github").exists()
+
+
+def test_interactive_prompts_in_order(runner, tmp_path: Path) -> None:
+    # project name, task, architecture, framework, hardware, export, tracker, ci
+    answers_typed = "\n".join(["net", "", "vit", "", "cuda", "none", "csv", "gitlab"]) + "\n"
+    result = runner.invoke(app, ["new", str(tmp_path / "p")], input=answers_typed)
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((tmp_path / "p/.copier-answers.yml").read_text())
+    assert (answers["architecture"], answers["hardware"], answers["export"]) == ("vit", "cuda", [])
+    assert (answers["tracker"], answers["ci"]) == ("csv", "gitlab")
+    assert result.stdout.index("Task") < result.stdout.index("Architecture") < result.stdout.index("Framework")
+
+
+def test_data_file_replays_another_projects_answers(runner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults"]).exit_code == 0
+    data = tmp_path / "a/.copier-answers.yml"
+    result = runner.invoke(app, ["new", str(tmp_path / "b"), "--data-file", str(data), "--defaults"])
+    assert result.exit_code == 0, result.output
+    a = files_of(tmp_path / "a")
+    b = files_of(tmp_path / "b")
+    assert a == b  # same answers (the name came from the file), same tree
+
+
+def test_dry_run_writes_nothing(runner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", str(tmp_path / "dry"), "--defaults", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "model.py" in result.stdout and "dry run" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+BAD_INPUTS = [
+    (["--name", ""], "project name must not be empty"),
+    (["--name", "../x"], "invalid project name"),
+    (["--name", "{{ 7*7 }}"], "invalid project name"),
+    (["--name", "my project"], "invalid project name"),
+    (["--name", "9lives"], "invalid project name"),
+    (["--name", "import"], "shadow"),
+    (["--architecture", "detr"], "invalid architecture 'detr'"),
+    (["--framework", "caffe"], "invalid framework 'caffe'"),
+    (["--hardware", "tpu"], "invalid hardware 'tpu'"),
+    (["--export", "tflite"], "invalid export tflite"),
+    (["--tracker", "wandb"], "invalid tracker 'wandb'"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
+def test_bad_input_is_one_line_exit_2_nothing_written(runner, tmp_path: Path, args, message) -> None:
+    result = runner.invoke(app, ["new", str(tmp_path / "p"), *args, "--defaults"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["architecture: [unclosed\n", "just a string\n", "colour: red\n", "architecture: detr\n"]
+)
+def test_bad_data_file(runner, tmp_path: Path, text: str) -> None:
+    data = tmp_path / "answers.yml"
+    data.write_text(text)
+    result = runner.invoke(app, ["new", str(tmp_path / "p"), "--data-file", str(data), "--defaults"])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yml"]
+
+
+def test_non_empty_destination_needs_overwrite(runner, tmp_path: Path) -> None:
+    dest = tmp_path / "taken"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["new", str(dest), "--defaults"])
+    assert result.exit_code == 2 and "not empty; pass --overwrite" in result.stderr
+    assert [p.name for p in dest.iterdir()] == ["notes.txt"]
+    result = runner.invoke(app, ["new", str(dest), "--defaults", "--overwrite"])
+    assert result.exit_code == 0, result.output
+    assert (dest / "notes.txt").read_text() == "mine" and (dest / "pyproject.toml").is_file()
+
+
+def test_destination_that_is_a_file(runner, tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    result = runner.invoke(app, ["new", str(tmp_path / "f"), "--defaults"])
+    assert result.exit_code == 2 and "not a directory" in result.stderr
+
+
+def test_closed_input_without_defaults(runner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", str(tmp_path / "p")], input="")
+    assert result.exit_code == 2 and "--defaults" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_render_leaves_nothing(runner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", str(tmp_path / "p"), "--defaults", "--template", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "rendering failed" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_list_json_has_catalog_and_combinations(runner) -> None:
+    result = runner.invoke(app, ["list", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"frameworks", "tasks", "architectures", "hardware", "combinations"} <= set(data)
+    assert {"task": "image_classification", "architecture": "vit", "framework": "pytorch", "hardware": "cuda"} in (
+        data["combinations"]
+    )
+
+
+def test_list_table(runner) -> None:
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0 and "resnet" in result.stdout and "planned" in result.stdout
+
+
+def test_sync_config_check_passes(runner) -> None:
+    result = runner.invoke(app, ["sync-config", "--check"])
+    assert result.exit_code == 0, result.output
+
+
+IMPORT_PROBE = """
+import sys
+from typer.testing import CliRunner
+from dlgen.cli import app
+result = CliRunner().invoke(app, sys.argv[1:])
+assert result.exit_code == 0, result.output
+heavy = sorted(m for m in ("torch", "tensorflow", "jax", "flax", "keras", "onnx") if m in sys.modules)
+print("HEAVY:" + ",".join(heavy))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["new", "{dest}", "--defaults"]])
+def test_no_deep_learning_framework_is_imported(tmp_path: Path, args: list[str]) -> None:
+    argv = [a.format(dest=tmp_path / "p") for a in args]
+    out = subprocess.run([sys.executable, "-c", IMPORT_PROBE, *argv], capture_output=True, text=True, check=True)
+    assert "HEAVY:\n" in out.stdout, out.stdout
+
+
+def test_console_script_error_is_one_line(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("dlgen")
+    out = subprocess.run(
+        [str(exe), "new", str(tmp_path / "p"), "--name", "../evil", "--defaults"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith("error: invalid project name") and len(out.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

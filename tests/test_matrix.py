@@ -1,0 +1,89 @@
+"""The matrix plan (full primary coverage, pairwise for the rest) and the matrix itself.
+
+By default a sample of combinations is built and tested; `--full-matrix` (CI) runs all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from dlgen import matrix
+from dlgen.catalog import CATALOG
+from dlgen.cli import app
+from dlgen.errors import DlgenError
+
+
+def test_plan_covers_every_primary_combination_once_as_primary() -> None:
+    primaries = [c for c in matrix.plan() if c.reason == "primary"]
+    keys = [(c.task, c.architecture, c.framework, c.hardware) for c in primaries]
+    assert sorted(keys) == sorted(tuple(c.values()) for c in CATALOG.combinations())
+
+
+def test_plan_covers_every_pair_involving_an_option() -> None:
+    plan = matrix.plan()
+    covered = set().union(*(matrix._pairs(c.values()) for c in plan))
+    for primary in CATALOG.combinations():
+        options = matrix._secondary_values(CATALOG, primary["framework"])
+        for values in itertools.product(*options.values()):
+            combo = {**primary, **dict(zip(matrix.SECONDARY, values, strict=True))}
+            assert matrix._pairs(combo) <= covered, combo
+    assert len(plan) < len(list(CATALOG.combinations())) * 24  # far fewer than the full product
+
+
+def test_shards_partition_the_plan() -> None:
+    plan = matrix.plan()
+    shards = [matrix.shard(plan, f"{i}/3") for i in (1, 2, 3)]
+    assert sorted(c.id for s in shards for c in s) == sorted(c.id for c in plan)
+    with pytest.raises(DlgenError, match="invalid shard"):
+        matrix.shard(plan, "4/3")
+
+
+def test_leftover_jinja_is_found(tmp_path: Path) -> None:
+    (tmp_path / "ok.yml").write_text("run: echo ${{ matrix.python }}\n")
+    (tmp_path / "bad.py").write_text("x = '{{ name }}'\n")
+    assert matrix.leftover_jinja(tmp_path) == ["bad.py"]
+
+
+def test_matrix_list_cli(runner) -> None:
+    result = runner.invoke(app, ["matrix", "--list"])
+    assert result.exit_code == 0 and "pairwise" in result.stdout
+
+
+def test_report_links_failures(tmp_path: Path) -> None:
+    combo = matrix.plan()[0]
+    ok = matrix.Result(combination={**combo.values(), "reason": "primary"}, id="a", passed=True, seconds=1.0)
+    bad = matrix.Result(
+        combination={**combo.values(), "reason": "primary"}, id="b", passed=False, seconds=2.0,
+        failed_step="test", output_tail="AssertionError: boom",
+    )  # fmt: skip
+    json_path, md_path = matrix.write_report([ok, bad], tmp_path / "report")
+    assert [r["passed"] for r in json.loads(json_path.read_text())] == [True, False]
+    md = md_path.read_text()
+    assert "1 passed, 1 failed" in md and "(#failure-1)" in md and "AssertionError: boom" in md
+
+
+def _default_combination() -> matrix.Combination:
+    d = CATALOG.defaults
+    return matrix.Combination(
+        task=d["task"], architecture=d["architecture"], framework=d["framework"], hardware=d["hardware"],
+        export=tuple(d["export"]), tracker=d["tracker"], ci=d["ci"], reason="defaults",
+    )  # fmt: skip
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "combination" in metafunc.fixturenames:
+        plan = matrix.plan()
+        if not metafunc.config.getoption("--full-matrix"):
+            plan = [_default_combination(), *plan[::16]]  # a sample for developers
+        metafunc.parametrize("combination", plan, ids=[c.id for c in plan])
+
+
+@pytest.mark.matrix
+def test_combination_builds_lints_and_passes_its_tests(combination: matrix.Combination, tmp_path: Path) -> None:
+    index = abs(hash(combination.id)) % 10_000
+    result = matrix.run_one(combination, tmp_path, index=index, threads=1)
+    assert result.passed, f"{combination.id} failed at {result.failed_step}:\n{result.output_tail}"
