@@ -30,8 +30,16 @@ BIN = Path(sys.executable).parent
 
 def commands(template: Path, out: Path) -> dict[str, list[str]]:
     return {
-        "dlgen new --defaults": [str(BIN / "dlgen"), "new", str(out / "p"), "--defaults"] + ["--template", str(template)],
-        "copier copy --defaults": [str(BIN / "copier"), "copy", "--defaults", "--quiet", str(template), str(out / "p")],
+        "dlgen new --defaults": [str(BIN / "dlgen"), "new", str(out / "p"), "--defaults"]
+        + ["--template", str(template)],
+        "copier copy --defaults": [
+            str(BIN / "copier"),
+            "copy",
+            "--defaults",
+            "--quiet",
+            str(template),
+            str(out / "p"),
+        ],
         "cookiecutter --no-input": [str(BIN / "cookiecutter"), "--no-input", "-o", str(out), str(template)],
     }
 

@@ -15,7 +15,7 @@ from dlgen.answers import resolve  # noqa: E402
 from dlgen.errors import DlgenError  # noqa: E402
 from dlgen.render import render  # noqa: E402
 
-ANSWERS = json.loads(r'''{{ cookiecutter | jsonify }}''')
+ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
 try:
     answers = resolve(flags={k: v for k, v in ANSWERS.items() if not k.startswith("_")})

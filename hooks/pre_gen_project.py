@@ -13,7 +13,7 @@ sys.path.insert(0, str(TEMPLATE_ROOT / "generator"))
 from dlgen.answers import resolve  # noqa: E402
 from dlgen.errors import DlgenError  # noqa: E402
 
-ANSWERS = json.loads(r'''{{ cookiecutter | jsonify }}''')
+ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
 try:
     resolve(flags={k: v for k, v in ANSWERS.items() if not k.startswith("_")})

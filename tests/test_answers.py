@@ -96,7 +96,9 @@ def test_invalid_project_names(name) -> None:
         check_project_name(name)
 
 
-@pytest.mark.parametrize(("name", "slug", "package"), [("My_Net", "my-net", "my_net"), ("a-b_c", "a-b-c", "a_b_c")])
+@pytest.mark.parametrize(
+    ("name", "slug", "package"), [("My_Net", "my-net", "my_net"), ("a-b_c", "a-b-c", "a_b_c")]
+)
 def test_derived_names(name, slug, package) -> None:
     assert check_project_name(name) == name
     assert (project_slug(name), package_name(name)) == (slug, package)

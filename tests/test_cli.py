@@ -49,11 +49,15 @@ def test_interactive_prompts_in_order(runner, tmp_path: Path) -> None:
     answers = yaml.safe_load((tmp_path / "p/.copier-answers.yml").read_text())
     assert (answers["architecture"], answers["hardware"], answers["export"]) == ("vit", "cuda", [])
     assert (answers["tracker"], answers["ci"]) == ("csv", "gitlab")
-    assert result.stdout.index("Task") < result.stdout.index("Architecture") < result.stdout.index("Framework")
+    assert (
+        result.stdout.index("Task") < result.stdout.index("Architecture") < result.stdout.index("Framework")
+    )
 
 
 def test_data_file_replays_another_projects_answers(runner, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults"]).exit_code == 0
+    )
     data = tmp_path / "a/.copier-answers.yml"
     result = runner.invoke(app, ["new", str(tmp_path / "b"), "--data-file", str(data), "--defaults"])
     assert result.exit_code == 0, result.output
@@ -130,7 +134,9 @@ def test_closed_input_without_defaults(runner, tmp_path: Path) -> None:
 
 
 def test_failed_render_leaves_nothing(runner, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["new", str(tmp_path / "p"), "--defaults", "--template", str(tmp_path / "nope")])
+    result = runner.invoke(
+        app, ["new", str(tmp_path / "p"), "--defaults", "--template", str(tmp_path / "nope")]
+    )
     assert result.exit_code == 2 and "rendering failed" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -140,9 +146,12 @@ def test_list_json_has_catalog_and_combinations(runner) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {"frameworks", "tasks", "architectures", "hardware", "combinations"} <= set(data)
-    assert {"task": "image_classification", "architecture": "vit", "framework": "pytorch", "hardware": "cuda"} in (
-        data["combinations"]
-    )
+    assert {
+        "task": "image_classification",
+        "architecture": "vit",
+        "framework": "pytorch",
+        "hardware": "cuda",
+    } in (data["combinations"])
 
 
 def test_list_table(runner) -> None:
@@ -169,7 +178,9 @@ print("HEAVY:" + ",".join(heavy))
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["new", "{dest}", "--defaults"]])
 def test_no_deep_learning_framework_is_imported(tmp_path: Path, args: list[str]) -> None:
     argv = [a.format(dest=tmp_path / "p") for a in args]
-    out = subprocess.run([sys.executable, "-c", IMPORT_PROBE, *argv], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, *argv], capture_output=True, text=True, check=True
+    )
     assert "HEAVY:\n" in out.stdout, out.stdout
 
 
@@ -182,5 +193,8 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
         env={**os.environ, "COLUMNS": "200"},
     )
     assert out.returncode == 2
-    assert out.stderr.strip().startswith("error: invalid project name") and len(out.stderr.strip().splitlines()) == 1
+    assert (
+        out.stderr.strip().startswith("error: invalid project name")
+        and len(out.stderr.strip().splitlines()) == 1
+    )
     assert list(tmp_path.iterdir()) == []

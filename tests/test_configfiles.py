@@ -11,7 +11,7 @@ import yaml
 
 from dlgen import api
 from dlgen.catalog import CATALOG, QUESTIONS
-from dlgen.configfiles import copier_config, cookiecutter_json, copier_yml
+from dlgen.configfiles import cookiecutter_json, copier_config, copier_yml
 from dlgen.errors import DlgenError
 from dlgen.names import check_project_name
 
@@ -43,7 +43,8 @@ def _render(expression: str, **context: object) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", ["demo", "My_Net", "a-b", "x" * 64, "x" * 65, "1net", "a b", "../x", "{{x}}", "class", "torch", ""]
+    "name",
+    ["demo", "My_Net", "a-b", "x" * 64, "x" * 65, "1net", "a b", "../x", "{{x}}", "class", "torch", ""],
 )
 def test_copier_name_validator_agrees_with_python(name: str) -> None:
     validator = copier_config()["project_name"]["validator"]

@@ -81,9 +81,14 @@ def test_cookiecutter_relative_template_path(template_copy: Path, tmp_path: Path
 
 @pytest.mark.parametrize(
     ("override", "message"),
-    [({"architecture": "detr"}, "invalid architecture 'detr'"), ({"project_name": "9lives"}, "invalid project name")],
+    [
+        ({"architecture": "detr"}, "invalid architecture 'detr'"),
+        ({"project_name": "9lives"}, "invalid project name"),
+    ],
 )
-def test_cookiecutter_rejects_invalid_combinations(template_copy: Path, tmp_path: Path, override, message) -> None:
+def test_cookiecutter_rejects_invalid_combinations(
+    template_copy: Path, tmp_path: Path, override, message
+) -> None:
     proc = _cookiecutter(template_copy, tmp_path, {**ANSWERS, **override})
     assert proc.returncode != 0
     assert message in proc.stderr

@@ -83,7 +83,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.mark.matrix
-def test_combination_builds_lints_and_passes_its_tests(combination: matrix.Combination, tmp_path: Path) -> None:
+def test_combination_builds_lints_and_passes_its_tests(
+    combination: matrix.Combination, tmp_path: Path
+) -> None:
     index = abs(hash(combination.id)) % 10_000
     result = matrix.run_one(combination, tmp_path, index=index, threads=1)
     assert result.passed, f"{combination.id} failed at {result.failed_step}:\n{result.output_tail}"

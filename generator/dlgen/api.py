@@ -1,7 +1,7 @@
 """dlgen as a library: everything the CLI and the cookiecutter hooks do, callable from Python.
 
-    from dlgen import api
-    answers, result = api.new("my-net", flags={"architecture": "resnet"}, defaults_only=True)
+from dlgen import api
+answers, result = api.new("my-net", flags={"architecture": "resnet"}, defaults_only=True)
 """
 
 from __future__ import annotations

@@ -185,4 +185,3 @@ QUESTIONS: tuple[str, ...] = (
     "tracker",
     "ci",
 )
-

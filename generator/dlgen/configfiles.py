@@ -110,13 +110,14 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "_answers_file": ".copier-answers.yml",
         "_envops": {"keep_trailing_newline": True},
         "project_name": _project_name_question(catalog),
-        "task": _choice_question(
-            "task", {t.id: (t.label, "") for t in tasks}, catalog.default("task", {})
-        ),
+        "task": _choice_question("task", {t.id: (t.label, "") for t in tasks}, catalog.default("task", {})),
         "architecture": _choice_question(
             "architecture",
             {
-                arch: (labels[arch], _unless(f"task not in {_jinja_list(t)}", "not a {{ task }} architecture"))
+                arch: (
+                    labels[arch],
+                    _unless(f"task not in {_jinja_list(t)}", "not a {{ task }} architecture"),
+                )
                 for arch, t in archs.items()
             },
             "{{ " + json.dumps(arch_defaults) + "[task] }}",
@@ -170,19 +171,29 @@ def cookiecutter_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
     def with_default_first(values: list[str], default: Any) -> list[str]:
         return [default, *[v for v in values if v != default]]
 
-    every_arch = list(dict.fromkeys(a.id for t in catalog.offered_tasks() for a in catalog.architectures_for(t.id)))
+    every_arch = list(
+        dict.fromkeys(a.id for t in catalog.offered_tasks() for a in catalog.architectures_for(t.id))
+    )
     config: dict[str, Any] = {
         "project_name": catalog.defaults["project_name"],
         "task": with_default_first([t.id for t in catalog.offered_tasks()], catalog.defaults["task"]),
         "architecture": with_default_first(every_arch, catalog.defaults["architecture"]),
-        "framework": with_default_first([f.id for f in catalog.offered_frameworks()], catalog.defaults["framework"]),
-        "hardware": with_default_first([o.id for o in catalog.offered(catalog.hardware)], catalog.defaults["hardware"]),
+        "framework": with_default_first(
+            [f.id for f in catalog.offered_frameworks()], catalog.defaults["framework"]
+        ),
+        "hardware": with_default_first(
+            [o.id for o in catalog.offered(catalog.hardware)], catalog.defaults["hardware"]
+        ),
         "export": ",".join(catalog.defaults["export"]),  # type: ignore[arg-type]
-        "tracker": with_default_first([o.id for o in catalog.offered(catalog.trackers)], catalog.defaults["tracker"]),
+        "tracker": with_default_first(
+            [o.id for o in catalog.offered(catalog.trackers)], catalog.defaults["tracker"]
+        ),
         "ci": with_default_first([o.id for o in catalog.ci_providers], catalog.defaults["ci"]),
         "__project_slug": "{{ cookiecutter.project_name | lower | replace('_', '-') }}",
         "_extensions": ["local_extensions.DlgenPaths"],
-        "__prompts__": {q: HELP[q] + (" (comma-separated, or none)" if q == "export" else "") for q in QUESTIONS},
+        "__prompts__": {
+            q: HELP[q] + (" (comma-separated, or none)" if q == "export" else "") for q in QUESTIONS
+        },
     }
     return config
 

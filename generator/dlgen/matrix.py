@@ -43,7 +43,8 @@ class Combination:
     @property
     def id(self) -> str:
         exports = "+".join(self.export) or "noexport"
-        return f"{self.task}-{self.architecture}-{self.framework}-{self.hardware}-{exports}-{self.tracker}-{self.ci}"
+        parts = (self.task, self.architecture, self.framework, self.hardware, exports, self.tracker, self.ci)
+        return "-".join(parts)
 
     def values(self) -> dict[str, Any]:
         return {q: getattr(self, q) for q in PRIMARY + SECONDARY}
@@ -76,9 +77,13 @@ def plan(catalog: Catalog = CATALOG) -> list[Combination]:
     candidates: list[tuple[dict[str, str], list[dict[str, Any]]]] = []
     for primary in catalog.combinations():
         options = _secondary_values(catalog, primary["framework"])
-        assignments = [dict(zip(SECONDARY, values, strict=True)) for values in itertools.product(*options.values())]
+        assignments = [
+            dict(zip(SECONDARY, values, strict=True)) for values in itertools.product(*options.values())
+        ]
         candidates.append((primary, assignments))
-    uncovered = set().union(*(_pairs({**p, **s}) for p, ss in candidates for s in ss)) if candidates else set()
+    uncovered = (
+        set().union(*(_pairs({**p, **s}) for p, ss in candidates for s in ss)) if candidates else set()
+    )
 
     def best(primary: dict[str, str], assignments: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
         scored = [(len(_pairs({**primary, **s}) & uncovered), i) for i, s in enumerate(assignments)]
@@ -173,7 +178,22 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
             ("install", [py, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."]),
             ("pip-check", [py, "-m", "pip", "check"]),
             ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
-            ("test", [py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:cookies", "-p", "no:copie"]),
+            (
+                "test",
+                [
+                    py,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-x",
+                    "-p",
+                    "no:cacheprovider",
+                    "-p",
+                    "no:cookies",
+                    "-p",
+                    "no:copie",
+                ],
+            ),
         ]
         for step, cmd in commands:
             t = time.perf_counter()
@@ -236,7 +256,13 @@ def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
         lines.append(f"| {i} | `{r.id}` | {r.combination['reason']} | {status} | {r.seconds:.1f} |")
     for i, r in enumerate(results):
         if not r.passed:
-            lines += ["", f'<a id="failure-{i}"></a>', f"## failure {i}: `{r.id}` ({r.failed_step})", "", "```"]
+            lines += [
+                "",
+                f'<a id="failure-{i}"></a>',
+                f"## failure {i}: `{r.id}` ({r.failed_step})",
+                "",
+                "```",
+            ]
             lines += [r.output_tail.rstrip(), "```"]
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return json_path, md_path

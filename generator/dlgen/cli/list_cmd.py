@@ -17,7 +17,9 @@ app = typer.Typer()
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="The full catalog and combinations as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The full catalog and combinations as JSON.")
+    ] = False,
 ) -> None:
     """Show every task, architecture, framework, hardware target and option."""
     if as_json:
@@ -29,9 +31,12 @@ def list_(
     for task in CATALOG.offered_tasks():
         for arch in CATALOG.architectures_for(task.id):
             hardware = "; ".join(
-                f"{fw}: {', '.join(o.id for o in CATALOG.offered(CATALOG.hardware, fw))}" for fw in arch.frameworks
+                f"{fw}: {', '.join(o.id for o in CATALOG.offered(CATALOG.hardware, fw))}"
+                for fw in arch.frameworks
             )
-            combos.add_row(task.id, f"{arch.id} [dim]({arch.label})[/dim]", ", ".join(arch.frameworks), hardware)
+            combos.add_row(
+                task.id, f"{arch.id} [dim]({arch.label})[/dim]", ", ".join(arch.frameworks), hardware
+            )
     console.print(combos)
 
     options = Table(title="Options")
@@ -45,11 +50,14 @@ def list_(
     }
     for question, items in groups.items():
         for option in items:
-            where = ", ".join(option.frameworks) if question != "framework" else (
-                "offered" if option in CATALOG.offered_frameworks() else ""
+            where = (
+                ", ".join(option.frameworks)
+                if question != "framework"
+                else ("offered" if option in CATALOG.offered_frameworks() else "")
             )
             options.add_row(question, option.id, where or "[dim]not yet[/dim]", option.note)
     for option in CATALOG.ci_providers:
         options.add_row("ci", option.id, "all", option.note)
     console.print(options)
-    console.print(f"{sum(1 for _ in CATALOG.combinations())} valid task x architecture x framework x hardware combinations")
+    count = sum(1 for _ in CATALOG.combinations())
+    console.print(f"{count} valid task x architecture x framework x hardware combinations")

@@ -20,7 +20,9 @@ app = typer.Typer()
 def matrix_(
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=1, help="Combinations run in parallel.")] = 1,
     shard: Annotated[str | None, typer.Option(help="Run only shard i/n, e.g. 2/4.")] = None,
-    list_only: Annotated[bool, typer.Option("--list", help="Print the combinations and why; run nothing.")] = False,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Print the combinations and why; run nothing.")
+    ] = False,
     select: Annotated[
         str | None, typer.Option("-k", help="Only combinations whose id contains this text.")
     ] = None,
@@ -34,7 +36,17 @@ def matrix_(
         combos = [c for c in combos if select in c.id]
     if list_only:
         table = Table(title=f"{len(combos)} combinations")
-        for column in ("#", "task", "architecture", "framework", "hardware", "export", "tracker", "ci", "why"):
+        for column in (
+            "#",
+            "task",
+            "architecture",
+            "framework",
+            "hardware",
+            "export",
+            "tracker",
+            "ci",
+            "why",
+        ):
             table.add_column(column)
         for i, c in enumerate(combos):
             table.add_row(
@@ -65,6 +77,8 @@ def matrix_(
     failed = [r for r in results if not r.passed]
     for r in failed:
         console.print(f"[red]FAIL[/red] {r.id} at {r.failed_step}:\n{r.output_tail[-1500:]}", highlight=False)
-    console.print(f"{len(results) - len(failed)} passed, {len(failed)} failed; report: {md_path}, {json_path}")
+    console.print(
+        f"{len(results) - len(failed)} passed, {len(failed)} failed; report: {md_path}, {json_path}"
+    )
     if failed:
         raise typer.Exit(1)

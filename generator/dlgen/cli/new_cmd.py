@@ -108,7 +108,9 @@ def new(
     summary = ", ".join(f"{q}={answers[q]}" for q in QUESTIONS[1:])
     if dry_run:
         console.print(_tree(result.destination.name, result.files))
-        console.print(f"[dim]dry run: {len(result.files)} files would be written to {result.destination}[/dim]")
+        console.print(
+            f"[dim]dry run: {len(result.files)} files would be written to {result.destination}[/dim]"
+        )
         return
     console.print(
         f"[green]created[/green] {result.destination} ({len(result.files)} files): "

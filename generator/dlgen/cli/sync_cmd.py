@@ -14,7 +14,9 @@ app = typer.Typer()
 
 @app.command("sync-config")
 def sync_config(
-    check: Annotated[bool, typer.Option("--check", help="Fail if the files are stale; write nothing.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if the files are stale; write nothing.")
+    ] = False,
 ) -> None:
     """Rewrite the static door files (copier.yml, cookiecutter.json) from the catalog."""
     changed = api.sync_config(check=check)
