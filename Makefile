@@ -26,7 +26,7 @@ test-fast: $(VENV)/.installed  ## developers' run: a sample of the matrix
 	$(PY) -m pytest -n $(JOBS)
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check generator tests hooks benchmarks local_extensions.py
+	$(VENV)/bin/ruff check generator tests hooks benchmarks dlgen_cookiecutter_ext.py
 	$(VENV)/bin/dlgen sync-config --check
 
 matrix: $(VENV)/.installed  ## dlgen matrix with a Markdown + JSON report

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-TEMPLATE_ROOT = Path(r"{{ dlgen_template_root }}")
+TEMPLATE_ROOT = Path(r"{{ dlgen_template_root() }}")
 sys.path.insert(0, str(TEMPLATE_ROOT / "generator"))
 
 from dlgen.answers import resolve  # noqa: E402

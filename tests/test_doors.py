@@ -82,7 +82,7 @@ def test_cookiecutter_relative_template_path(template_copy: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"architecture": "detr"}, "invalid architecture 'detr'"),
+        ({"export": "onnx,tflite"}, "invalid export tflite"),
         ({"project_name": "9lives"}, "invalid project name"),
     ],
 )

@@ -190,7 +190,7 @@ def cookiecutter_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         ),
         "ci": with_default_first([o.id for o in catalog.ci_providers], catalog.defaults["ci"]),
         "__project_slug": "{{ cookiecutter.project_name | lower | replace('_', '-') }}",
-        "_extensions": ["local_extensions.DlgenPaths"],
+        "_extensions": ["dlgen_cookiecutter_ext.DlgenPaths"],
         "__prompts__": {
             q: HELP[q] + (" (comma-separated, or none)" if q == "export" else "") for q in QUESTIONS
         },

@@ -121,4 +121,5 @@ def new(
         f"next: cd {result.destination} && pip install -e '.[dev]' && {project_slug(name_)} sample-data "
         f"&& {project_slug(name_)} train",
         highlight=False,
+        markup=False,
     )
