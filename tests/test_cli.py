@@ -198,3 +198,50 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
         and len(out.stderr.strip().splitlines()) == 1
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fault", [KeyboardInterrupt, RuntimeError])
+def test_interrupted_render_leaves_no_partial_project(runner, tmp_path: Path, monkeypatch, fault) -> None:
+    """Ctrl-C (or SIGTERM, which dlgen turns into the same) or a crash half-way through copier."""
+    import copier
+
+    def half_render(src_path, dst_path, **kwargs):
+        Path(dst_path).mkdir(parents=True)
+        (Path(dst_path) / "half-written.py").write_text("x = 1\n")
+        raise fault()
+
+    monkeypatch.setattr(copier, "run_copy", half_render)
+    result = runner.invoke(app, ["new", str(tmp_path / "p"), "--defaults"])
+    assert result.exit_code == (130 if fault is KeyboardInterrupt else 1)
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_during_render_cleans_up(tmp_path: Path) -> None:
+    """A real SIGTERM to the console script while copier renders: no project, no staging."""
+    import signal
+    import time
+
+    probe = (
+        "import time, copier\n"
+        "def slow(src_path, dst_path, **kw):\n"
+        "    import pathlib; p = pathlib.Path(dst_path); p.mkdir(parents=True)\n"
+        "    (p / 'partial.txt').write_text('x'); print('rendering', flush=True); time.sleep(30)\n"
+        "copier.run_copy = slow\n"
+        "import sys; from dlgen.cli import app\n"
+        "sys.argv = ['dlgen', 'new', sys.argv[1], '--defaults']; app()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", probe, str(tmp_path / "p")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "rendering"
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130, stderr
+    assert "nothing was written" in stderr
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ errors (`DlgenError`) become one red line on stderr and exit code 2 in one place
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -40,6 +41,19 @@ class DlgenGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("[red]aborted[/red]: nothing was written", markup=True)
             ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug, not a user error: one line unless asked for more
+            if os.environ.get("DLGEN_DEBUG"):
+                raise
+            err_console.print(
+                f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+                "(set DLGEN_DEBUG=1 for the traceback)",
+                markup=True,
+                highlight=False,
+                soft_wrap=True,
+            )
+            ctx.exit(1)
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
