@@ -20,7 +20,7 @@ demo: $(VENV)/.installed  ## generate ./demo with the defaults, then sample-data
 		&& ../$(VENV)/bin/demo predict $$(ls data/sample/val/*/* | head -n 3)
 
 test: $(VENV)/.installed  ## the full suite: every matrix combination (what CI runs)
-	$(PY) -m pytest -n $(JOBS) --full-matrix
+	DLGEN_FUZZ_EXAMPLES=500 $(PY) -m pytest -n $(JOBS) --full-matrix
 
 test-fast: $(VENV)/.installed  ## developers' run: a sample of the matrix
 	$(PY) -m pytest -n $(JOBS)
