@@ -54,16 +54,16 @@ def test_interactive_prompts_in_order(runner, tmp_path: Path) -> None:
     )
 
 
-def test_data_file_replays_another_projects_answers(runner, tmp_path: Path) -> None:
-    assert (
-        runner.invoke(app, ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults"]).exit_code == 0
-    )
+def test_data_file_replays_another_projects_answers(runner, tmp_path: Path, template_copy: Path) -> None:
+    template = ["--template", str(template_copy)]  # clean and tagged: both renders record one `_commit`
+    args = ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults", *template]
+    assert runner.invoke(app, args).exit_code == 0
     data = tmp_path / "a/.copier-answers.yml"
-    result = runner.invoke(app, ["new", str(tmp_path / "b"), "--data-file", str(data), "--defaults"])
+    result = runner.invoke(
+        app, ["new", str(tmp_path / "b"), "--data-file", str(data), "--defaults", *template]
+    )
     assert result.exit_code == 0, result.output
-    a = files_of(tmp_path / "a")
-    b = files_of(tmp_path / "b")
-    assert a == b  # same answers (the name came from the file), same tree
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")  # same answers, same tree
 
 
 def test_dry_run_writes_nothing(runner, tmp_path: Path) -> None:
