@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from dlgen.support import FrameworkSupport, all_supports
+
 
 @dataclass(frozen=True)
 class Option:
@@ -109,18 +111,35 @@ class Catalog:
         return preferred if preferred in allowed else (allowed[0] if allowed else None)
 
 
-def _arch(id: str, label: str, task: str, frameworks: tuple[str, ...] = ("pytorch",)) -> Architecture:
-    return Architecture(id=id, label=label, task=task, frameworks=frameworks)
+def _implemented_by(kind: str, option_id: str, task: str | None = None) -> tuple[str, ...]:
+    """The frameworks whose templates implement `option_id` (see `dlgen.support`)."""
+    frameworks = []
+    for support in all_supports():
+        implemented = (
+            support.architectures.get(task or "", ()) if kind == "architectures" else getattr(support, kind)
+        )
+        if option_id in implemented:
+            frameworks.append(support.id)
+    return tuple(frameworks)
+
+
+def _arch(id: str, label: str, task: str) -> Architecture:
+    return Architecture(id=id, label=label, task=task, frameworks=_implemented_by("architectures", id, task))
+
+
+def _option(kind: str, id: str, label: str, note: str = "") -> Option:
+    return Option(id=id, label=label, frameworks=_implemented_by(kind, id), note=note)
+
+
+def _framework(support: FrameworkSupport) -> Option:
+    offered = any(support.architectures.values())
+    return Option(support.id, support.label, frameworks=(support.id,) if offered else (), note=support.note)
 
 
 IMAGE_CLASSIFICATION = "image_classification"
 
 CATALOG = Catalog(
-    frameworks=(
-        Option("pytorch", "PyTorch"),
-        Option("tensorflow", "TensorFlow / Keras 3", note="planned (issue 6)"),
-        Option("jax", "JAX / Flax NNX", note="planned (issue 7)"),
-    ),
+    frameworks=tuple(_framework(s) for s in all_supports()),
     tasks=(
         Task(
             IMAGE_CLASSIFICATION,
@@ -139,23 +158,29 @@ CATALOG = Catalog(
         _arch("vit", "Vision Transformer", IMAGE_CLASSIFICATION),
     ),
     hardware=(
-        Option("cpu", "CPU", frameworks=("pytorch",)),
-        Option("cuda", "NVIDIA CUDA GPU", frameworks=("pytorch",)),
-        Option("multi_gpu", "Several GPUs, one machine", note="planned (issue 8)"),
-        Option("multi_node", "Several machines", note="planned (issue 8)"),
-        Option("tpu", "Google TPU", note="planned (issue 8)"),
-        Option("mps", "Apple MPS", note="planned (issue 8)"),
-        Option("rocm", "AMD ROCm", note="planned (issue 8)"),
+        _option("hardware", "cpu", "CPU"),
+        _option("hardware", "cuda", "NVIDIA CUDA GPU"),
+        _option("hardware", "multi_gpu", "Several GPUs, one machine", note="planned (issue 8)"),
+        _option("hardware", "multi_node", "Several machines", note="planned (issue 8)"),
+        _option("hardware", "tpu", "Google TPU", note="planned (issue 8)"),
+        _option("hardware", "mps", "Apple MPS", note="planned (issue 8)"),
+        _option("hardware", "rocm", "AMD ROCm", note="planned (issue 8)"),
     ),
     exports=(
-        Option("onnx", "ONNX (parity-checked with onnxruntime)", frameworks=("pytorch",)),
-        Option("torch_export", "torch.export ExportedProgram (.pt2)", frameworks=("pytorch",)),
-        Option("tflite", "TFLite / LiteRT", note="planned (issue 9)"),
+        _option("exports", "onnx", "ONNX (parity-checked with onnxruntime)"),
+        _option("exports", "torch_export", "torch.export ExportedProgram (.pt2)"),
+        _option(
+            "exports",
+            "tflite",
+            "TFLite / LiteRT (parity-checked with the interpreter)",
+            note="TensorFlow and JAX (issues 6, 7); PyTorch needs litert-torch (issue 9)",
+        ),
+        _option("exports", "saved_model", "TensorFlow SavedModel + .keras", note="TensorFlow (issue 6)"),
     ),
     trackers=(
-        Option("tensorboard", "TensorBoard (+ CSV)", frameworks=("pytorch",)),
-        Option("csv", "CSV only", frameworks=("pytorch",)),
-        Option("mlflow", "MLflow", note="planned (issue 13)"),
+        _option("trackers", "tensorboard", "TensorBoard (+ CSV)"),
+        _option("trackers", "csv", "CSV only"),
+        _option("trackers", "mlflow", "MLflow", note="planned (issue 13)"),
     ),
     ci_providers=(
         Option("github", "GitHub Actions"),
