@@ -7,6 +7,7 @@ of any two questions appears in at least one combination (a greedy all-pairs gen
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -27,6 +28,10 @@ from dlgen.errors import DlgenError
 PRIMARY = ("task", "architecture", "framework", "hardware")
 SECONDARY = ("export", "tracker", "ci")
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+# What a variant that only changes hardware/export/tracker/CI must still pass: the end-to-end
+# CLI run (sample-data -> train -> evaluate -> export -> predict), hardware and export parity.
+PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider", "-p", "no:cookies", "-p", "no:copie")
+SMOKE_TESTS = ("tests/test_cli.py", "tests/test_hardware.py", "tests/test_export.py")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Combination:
     tracker: str
     ci: str
     reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
+    depth: str = "full"  # "full": the project's whole suite; "smoke": SMOKE_TESTS only
 
     @property
     def id(self) -> str:
@@ -103,7 +109,19 @@ def plan(catalog: Catalog = CATALOG) -> list[Combination]:
         if gain == 0:  # pragma: no cover - would mean a pair no candidate can cover
             break
         take(primary, secondary, "pairwise")
-    return chosen
+    return _assign_depth(chosen)
+
+
+def _assign_depth(combos: list[Combination]) -> list[Combination]:
+    """Depth follows what a variant changes: the whole generated suite runs once per
+    task x architecture x framework (its first combination); the others run SMOKE_TESTS."""
+    seen: set[tuple[str, str, str]] = set()
+    result = []
+    for combo in combos:
+        key = (combo.task, combo.architecture, combo.framework)
+        result.append(dataclasses.replace(combo, depth="smoke" if key in seen else "full"))
+        seen.add(key)
+    return result
 
 
 def shard(combos: list[Combination], spec: str | None) -> list[Combination]:
@@ -150,6 +168,12 @@ def _run(step: str, cmd: list[str], cwd: Path, env: dict[str, str], timeout: flo
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def _test_selection(combo: Combination, project: Path) -> list[str]:
+    if combo.depth == "full":
+        return []
+    return [t for t in SMOKE_TESTS if (project / t).is_file()]
+
+
 def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
     """Render, install (no deps), `pip check`, lint and test one combination."""
     from dlgen.render import render
@@ -178,22 +202,7 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
             ("install", [py, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."]),
             ("pip-check", [py, "-m", "pip", "check"]),
             ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
-            (
-                "test",
-                [
-                    py,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-x",
-                    "-p",
-                    "no:cacheprovider",
-                    "-p",
-                    "no:cookies",
-                    "-p",
-                    "no:copie",
-                ],
-            ),
+            ("test", [py, "-m", "pytest", *PYTEST_ARGS, *_test_selection(combo, project)]),
         ]
         for step, cmd in commands:
             t = time.perf_counter()
@@ -248,12 +257,13 @@ def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
         "",
         f"{passed} passed, {len(results) - passed} failed, {sum(r.seconds for r in results):.0f} s of work",
         "",
-        "| # | combination | why | result | seconds |",
+        "| # | combination | why, depth | result | seconds |",
         "|---|---|---|---|---|",
     ]
     for i, r in enumerate(results):
         status = "pass" if r.passed else f"[FAIL: {r.failed_step}](#failure-{i})"
-        lines.append(f"| {i} | `{r.id}` | {r.combination['reason']} | {status} | {r.seconds:.1f} |")
+        why = f"{r.combination['reason']}, {r.combination['depth']}"
+        lines.append(f"| {i} | `{r.id}` | {why} | {status} | {r.seconds:.1f} |")
     for i, r in enumerate(results):
         if not r.passed:
             lines += [

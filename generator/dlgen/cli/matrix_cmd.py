@@ -46,12 +46,13 @@ def matrix_(
             "tracker",
             "ci",
             "why",
+            "depth",
         ):
             table.add_column(column)
         for i, c in enumerate(combos):
             table.add_row(
                 str(i), c.task, c.architecture, c.framework, c.hardware,
-                ",".join(c.export) or "-", c.tracker, c.ci, c.reason,
+                ",".join(c.export) or "-", c.tracker, c.ci, c.reason, c.depth,
             )  # fmt: skip
         console.print(table)
         console.print(
