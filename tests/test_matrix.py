@@ -59,7 +59,7 @@ def test_report_links_failures(tmp_path: Path) -> None:
         combination={**combo.values(), "reason": "primary", "depth": "full"}, id="a", passed=True, seconds=1.0
     )
     bad = matrix.Result(
-        combination={**combo.values(), "reason": "primary", "depth": "full"}, id="b", passed=False, seconds=2.0,
+        combination=meta, id="b", passed=False, seconds=2.0,
         failed_step="test", output_tail="AssertionError: boom",
     )  # fmt: skip
     json_path, md_path = matrix.write_report([ok, bad], tmp_path / "report")
