@@ -55,9 +55,8 @@ def test_matrix_list_cli(runner) -> None:
 
 def test_report_links_failures(tmp_path: Path) -> None:
     combo = matrix.plan()[0]
-    ok = matrix.Result(
-        combination={**combo.values(), "reason": "primary", "depth": "full"}, id="a", passed=True, seconds=1.0
-    )
+    meta = {**combo.values(), "reason": "primary", "depth": "full"}
+    ok = matrix.Result(combination=meta, id="a", passed=True, seconds=1.0)
     bad = matrix.Result(
         combination=meta, id="b", passed=False, seconds=2.0,
         failed_step="test", output_tail="AssertionError: boom",
