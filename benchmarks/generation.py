@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.results import write_section  # noqa: E402
 from tests.conftest import make_template_copy  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -68,16 +69,6 @@ def table(times: dict[str, list[float]]) -> str:
         med = statistics.median(values)
         lines.append(f"| `{name}` | {min(values):.3f} | {med:.3f} | {max(values):.3f} | {med / base:.2f} |")
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    results = ROOT / "benchmarks" / "RESULTS.md"
-    current = results.read_text() if results.exists() else "# Benchmark results\n"
-    start = current.find("## Generation")
-    if start != -1:
-        end = current.find("\n## ", start + 1)
-        current = current[:start] + current[end + 1 :] if end != -1 else current[:start]
-    results.write_text(current.rstrip() + "\n\n" + text + "\n")
 
 
 def main() -> None:

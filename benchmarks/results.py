@@ -1,0 +1,18 @@
+"""benchmarks/RESULTS.md: each benchmark script owns one `## ` section and replaces only it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def write_section(text: str) -> None:
+    """Replace the section whose heading is `text`'s first line (or append it)."""
+    heading = text.splitlines()[0]
+    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    start = current.find(heading + "\n")
+    if start != -1:
+        end = current.find("\n## ", start + 1)
+        current = current[:start] + (current[end + 1 :] if end != -1 else "")
+    RESULTS.write_text(current.rstrip() + "\n\n" + text.rstrip() + "\n")
