@@ -17,7 +17,7 @@ demo: $(VENV)/.installed  ## generate ./demo with the defaults, then sample-data
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e demo
 	cd demo && ../$(VENV)/bin/demo sample-data && ../$(VENV)/bin/demo train \
 		&& ../$(VENV)/bin/demo evaluate && ../$(VENV)/bin/demo export \
-		&& ../$(VENV)/bin/demo predict $$(ls data/sample/val/*/* | head -n 3)
+		&& ../$(VENV)/bin/demo predict $$(find data/val -type f | sort | head -n 3)
 
 test: $(VENV)/.installed  ## the full suite: every matrix combination (what CI runs)
 	DLGEN_FUZZ_EXAMPLES=500 $(PY) -m pytest -n $(JOBS) --full-matrix
