@@ -245,6 +245,24 @@ def run(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _summary(results: list[Result]) -> list[str]:
+    """Passed/total per task (rows) and framework (columns)."""
+    tasks = sorted({r.combination["task"] for r in results})
+    frameworks = sorted({r.combination["framework"] for r in results})
+    lines = ["| task | " + " | ".join(frameworks) + " |", "|---|" + "---|" * len(frameworks)]
+    for task in tasks:
+        cells = []
+        for framework in frameworks:
+            group = [
+                r
+                for r in results
+                if r.combination["task"] == task and r.combination["framework"] == framework
+            ]
+            cells.append(f"{sum(r.passed for r in group)}/{len(group)}" if group else "-")
+        lines.append(f"| {task} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
     """`<out>.json` and `<out>.md`: combination, result, seconds, and the tail of each failure."""
     results = list(results)
@@ -257,13 +275,15 @@ def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
         "",
         f"{passed} passed, {len(results) - passed} failed, {sum(r.seconds for r in results):.0f} s of work",
         "",
-        "| # | combination | why, depth | result | seconds |",
-        "|---|---|---|---|---|",
+        "| # | combination | why, depth | checks run | result | seconds |",
+        "|---|---|---|---|---|---|",
     ]
+    lines[4:4] = _summary(results) + [""]
     for i, r in enumerate(results):
         status = "pass" if r.passed else f"[FAIL: {r.failed_step}](#failure-{i})"
         why = f"{r.combination['reason']}, {r.combination['depth']}"
-        lines.append(f"| {i} | `{r.id}` | {why} | {status} | {r.seconds:.1f} |")
+        checks = ", ".join(r.steps) or "-"
+        lines.append(f"| {i} | `{r.id}` | {why} | {checks} | {status} | {r.seconds:.1f} |")
     for i, r in enumerate(results):
         if not r.passed:
             lines += [
