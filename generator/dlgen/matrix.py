@@ -27,6 +27,9 @@ from dlgen.errors import DlgenError
 
 PRIMARY = ("task", "architecture", "framework", "hardware")
 SECONDARY = ("export", "tracker", "ci")
+FRAMEWORK_SPECIFIC = ("architecture", "hardware", "tracker")  # rendered from templates/<framework>/
+# Questions whose templates never meet: the CI file does not depend on the model.
+INDEPENDENT = {frozenset(("architecture", "ci"))}
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 # What a variant that only changes hardware/export/tracker/CI must still pass: the end-to-end
 # CLI run (sample-data -> train -> evaluate -> export -> predict), hardware and export parity.
@@ -72,9 +75,29 @@ def _secondary_values(catalog: Catalog, framework: str) -> dict[str, list[Any]]:
 
 
 def _pairs(values: dict[str, Any]) -> set[tuple[tuple[str, Any], tuple[str, Any]]]:
-    """Value pairs of a combination that involve at least one secondary question."""
-    items = sorted(values.items())
-    return {(a, b) for a, b in itertools.combinations(items, 2) if a[0] in SECONDARY or b[0] in SECONDARY}
+    """Value pairs of a combination that involve at least one secondary question.
+
+    The export answer is a set, so it contributes one value per format it holds (or "none"):
+    every architecture is exported to every format at least once, and rendered once without
+    export, without trying every subset of formats. Values rendered from per-framework
+    templates count per framework (TensorFlow's ResNet is not PyTorch's).
+    """
+    framework = values.get("framework", "")
+    items = []
+    for question, value in sorted(values.items()):
+        if question == "export":
+            items += [("export", f"{framework}:{fmt}") for fmt in value] or [("export", f"{framework}:none")]
+        elif question in FRAMEWORK_SPECIFIC:
+            items.append((question, f"{framework}:{value}"))
+        else:
+            items.append((question, value))
+    return {
+        (a, b)
+        for a, b in itertools.combinations(items, 2)
+        if a[0] != b[0]
+        and (a[0] in SECONDARY or b[0] in SECONDARY)
+        and frozenset((a[0], b[0])) not in INDEPENDENT
+    }
 
 
 def plan(catalog: Catalog = CATALOG) -> list[Combination]:
