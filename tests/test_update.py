@@ -7,6 +7,7 @@ ones the generated README's "Updating" section documents (copier issues #1735, #
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ def conflict_markers(project: Path) -> list[str]:
     return [
         p.relative_to(project).as_posix()
         for p in project.rglob("*")
-        if p.is_file() and ".git" not in p.parts and "<<<<<<<" in p.read_text(errors="ignore")
+        if p.is_file() and ".git" not in p.parts and re.search(r"^<{7}", p.read_text(errors="ignore"), re.M)
     ]
 
 
