@@ -53,16 +53,30 @@ def test_prompt_sees_only_allowed_choices() -> None:
         return default
 
     resolve(ask=ask)
-    assert seen["framework"] == ["pytorch"]
+    assert seen["framework"] == ["pytorch", "tensorflow", "jax"]
     assert seen["hardware"] == ["cpu", "cuda"]
-    assert set(seen["export"]) == {"onnx", "torch_export"}
+    assert set(seen["export"]) == {"onnx", "torch_export"}  # PyTorch's, the default framework
+
+
+def test_choices_depend_on_the_framework_answer() -> None:
+    seen = {}
+
+    def ask(question, choices, default):
+        seen[question] = choices
+        return "tensorflow" if question == "framework" else default
+
+    answers = resolve(ask=ask)
+    assert set(seen["export"]) == {"onnx", "tflite", "saved_model"}
+    assert answers["export"] == ["onnx"]  # the catalog default, still allowed
+    with pytest.raises(DlgenError, match="invalid export torch_export for .*framework=tensorflow"):
+        resolve(flags={"framework": "tensorflow", "export": "torch_export"})
 
 
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
         ({"architecture": "detr"}, "invalid architecture 'detr' for task=image_classification"),
-        ({"framework": "tensorflow"}, "invalid framework 'tensorflow'"),
+        ({"framework": "caffe"}, "invalid framework 'caffe'"),
         ({"hardware": "tpu"}, "invalid hardware 'tpu'"),
         ({"export": ["tflite"]}, "invalid export tflite"),
         ({"ci": "jenkins"}, "invalid ci 'jenkins'"),

@@ -36,10 +36,14 @@ def test_choices_follow_earlier_answers() -> None:
     assert {"mlp", "lenet", "resnet", "vit"} <= set(archs)
     assert CATALOG.choices("architecture", {"task": "no_such_task"}) == []
     assert CATALOG.choices("framework", {"task": "image_classification", "architecture": "resnet"}) == [
-        "pytorch"
+        "pytorch",
+        "tensorflow",
+        "jax",
     ]
     assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda"]
-    assert CATALOG.choices("hardware", {"framework": "tensorflow"}) == []  # not offered yet
+    assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
+    assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]
+    assert CATALOG.choices("hardware", {"framework": "caffe"}) == []
 
 
 def test_unimplemented_options_are_listed_but_not_offered() -> None:
@@ -66,7 +70,7 @@ def test_combinations_cover_the_four_axes() -> None:
     combos = list(CATALOG.combinations())
     assert len(combos) == len({tuple(c.values()) for c in combos})  # no duplicates
     archs = CATALOG.architectures_for("image_classification")
-    assert len(combos) == len(archs) * 2  # x (cpu, cuda) for pytorch
+    assert len(combos) == sum(len(a.frameworks) for a in archs) * 2  # x (cpu, cuda) per framework
     assert all(set(c) == {"task", "architecture", "framework", "hardware"} for c in combos)
 
 

@@ -173,9 +173,9 @@ CATALOG = Catalog(
             "exports",
             "tflite",
             "TFLite / LiteRT (parity-checked with the interpreter)",
-            note="TensorFlow and JAX (issues 6, 7); PyTorch needs litert-torch (issue 9)",
+            note="PyTorch needs litert-torch, not yet in the pinned stack (issue 9)",
         ),
-        _option("exports", "saved_model", "TensorFlow SavedModel + .keras", note="TensorFlow (issue 6)"),
+        _option("exports", "saved_model", "TensorFlow SavedModel + .keras", note="TensorFlow only"),
     ),
     trackers=(
         _option("trackers", "tensorboard", "TensorBoard (+ CSV)"),

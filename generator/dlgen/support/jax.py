@@ -5,5 +5,19 @@ from dlgen.support import FrameworkSupport
 SUPPORT = FrameworkSupport(
     id="jax",
     label="JAX / Flax NNX",
-    note="planned (issue 7)",
+    architectures={
+        "image_classification": (
+            "mlp",
+            "lenet",
+            "alexnet",
+            "vgg",
+            "resnet",
+            "densenet",
+            "efficientnet",
+            "vit",
+        ),
+    },
+    hardware=("cpu", "cuda"),
+    exports=("onnx", "tflite"),
+    trackers=("tensorboard", "csv"),
 )

@@ -5,5 +5,19 @@ from dlgen.support import FrameworkSupport
 SUPPORT = FrameworkSupport(
     id="tensorflow",
     label="TensorFlow / Keras 3",
-    note="planned (issue 6)",
+    architectures={
+        "image_classification": (
+            "mlp",
+            "lenet",
+            "alexnet",
+            "vgg",
+            "resnet",
+            "densenet",
+            "efficientnet",
+            "vit",
+        ),
+    },
+    hardware=("cpu", "cuda"),
+    exports=("onnx", "tflite", "saved_model"),
+    trackers=("tensorboard", "csv"),
 )
