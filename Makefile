@@ -35,8 +35,9 @@ matrix: $(VENV)/.installed  ## dlgen matrix with a Markdown + JSON report
 sync-config: $(VENV)/.installed
 	$(VENV)/bin/dlgen sync-config
 
-bench: $(VENV)/.installed
-	$(PY) benchmarks/generation.py
+bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.md
+	$(PY) benchmarks/generation.py --write
+	$(PY) benchmarks/pytorch_training.py --write
 
 lock: $(VENV)/.installed
 	(echo '# Versions the suite was last run with (pip freeze); `make lock` refreshes them.'; \
