@@ -14,7 +14,8 @@ from dlgen import answers as answer_sources
 from dlgen import configfiles
 from dlgen.catalog import CATALOG, QUESTIONS, Catalog
 from dlgen.errors import DlgenError
-from dlgen.render import RenderResult, render, template_root
+from dlgen.names import project_slug
+from dlgen.render import RenderResult, check_destination, render, template_root
 
 
 def resolve_answers(
@@ -45,17 +46,11 @@ def new(
 ) -> tuple[dict[str, Any], RenderResult]:
     """Resolve the answers and render a project into `dest` (default: `./<project_slug>`)."""
     if dest is not None:
-        _check_destination_early(Path(dest), overwrite)  # fail before any question is asked
+        check_destination(Path(dest).expanduser().absolute(), overwrite)  # fail before any question
     answers = resolve_answers(dest, flags, data_file, ask)
-    target = Path(dest) if dest is not None else Path(answers["project_name"].lower().replace("_", "-"))
+    target = Path(dest) if dest is not None else Path(project_slug(answers["project_name"]))
     result = render(answers, target, template=template, vcs_ref=vcs_ref, overwrite=overwrite, dry_run=dry_run)
     return answers, result
-
-
-def _check_destination_early(dest: Path, overwrite: bool) -> None:
-    from dlgen.render import check_destination
-
-    check_destination(dest.expanduser().absolute(), overwrite)
 
 
 def describe_catalog(catalog: Catalog = CATALOG) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from dlgen.errors import DlgenError
-from dlgen.names import package_name, project_slug
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -135,8 +134,3 @@ def _move_into_place(staging: Path, dest: Path) -> None:
         os.replace(staging, dest)
     except OSError:  # staging on another filesystem
         shutil.move(str(staging), str(dest))
-
-
-def derived_names(project_name: str) -> dict[str, str]:
-    """The names copier.yml computes from the project name, for display."""
-    return {"project_slug": project_slug(project_name), "package_name": package_name(project_name)}
