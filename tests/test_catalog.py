@@ -16,7 +16,7 @@ def test_offered_architectures_have_a_model_file_per_framework() -> None:
     for task in CATALOG.offered_tasks():
         for arch in CATALOG.architectures_for(task.id):
             for framework in arch.frameworks:
-                assert (ROOT / f"templates/{framework}/models/{arch.id}.py.jinja").is_file(), arch
+                assert (ROOT / f"templates/{framework}/tasks/{arch.task}/models/{arch.id}.py.jinja").is_file(), arch
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,8 @@ def test_offered_options_have_a_partial_per_framework(group: str, folder: str) -
 
 
 def test_choices_follow_earlier_answers() -> None:
-    assert CATALOG.choices("task", {}) == ["image_classification"]
+    tasks = CATALOG.choices("task", {})
+    assert tasks[0] == "image_classification" and tasks == [t.id for t in CATALOG.offered_tasks()]
     archs = CATALOG.choices("architecture", {"task": "image_classification"})
     assert {"mlp", "lenet", "resnet", "vit"} <= set(archs)
     assert CATALOG.choices("architecture", {"task": "no_such_task"}) == []
@@ -40,6 +41,9 @@ def test_choices_follow_earlier_answers() -> None:
         "tensorflow",
         "jax",
     ]
+    for task in tasks:  # architecture ids are per task: `resnet` names two different models
+        for arch in CATALOG.choices("architecture", {"task": task}):
+            assert CATALOG.architecture(task, arch).task == task
     assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda"]
     assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
     assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]

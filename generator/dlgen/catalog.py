@@ -137,6 +137,11 @@ def _framework(support: FrameworkSupport) -> Option:
 
 
 IMAGE_CLASSIFICATION = "image_classification"
+OBJECT_DETECTION = "object_detection"
+SEMANTIC_SEGMENTATION = "semantic_segmentation"
+INSTANCE_SEGMENTATION = "instance_segmentation"
+FACE_RECOGNITION = "face_recognition"
+IMAGE_GENERATION = "image_generation"
 
 CATALOG = Catalog(
     frameworks=tuple(_framework(s) for s in all_supports()),
@@ -145,6 +150,31 @@ CATALOG = Catalog(
             IMAGE_CLASSIFICATION,
             "Image classification",
             data_format="class-per-folder image tree (PNG/JPEG)",
+        ),
+        Task(
+            OBJECT_DETECTION,
+            "Object detection",
+            data_format="COCO JSON (boxes) + image folder",
+        ),
+        Task(
+            SEMANTIC_SEGMENTATION,
+            "Semantic segmentation",
+            data_format="images + index-mask PNGs",
+        ),
+        Task(
+            INSTANCE_SEGMENTATION,
+            "Instance segmentation",
+            data_format="COCO JSON (polygons) + image folder",
+        ),
+        Task(
+            FACE_RECOGNITION,
+            "Face recognition",
+            data_format="identity-per-folder face crops + verification pairs file",
+        ),
+        Task(
+            IMAGE_GENERATION,
+            "Image generation",
+            data_format="image folder (no labels)",
         ),
     ),
     architectures=(
@@ -156,6 +186,17 @@ CATALOG = Catalog(
         _arch("densenet", "DenseNet-121", IMAGE_CLASSIFICATION),
         _arch("efficientnet", "EfficientNet-B0", IMAGE_CLASSIFICATION),
         _arch("vit", "Vision Transformer", IMAGE_CLASSIFICATION),
+        _arch("detr", "DETR (compact transformer detector)", OBJECT_DETECTION),
+        _arch("fcos", "FCOS (single-stage anchor-free CNN detector)", OBJECT_DETECTION),
+        _arch("unet", "U-Net", SEMANTIC_SEGMENTATION),
+        _arch("fcn", "FCN (fully convolutional network)", SEMANTIC_SEGMENTATION),
+        _arch("mask_rcnn", "Mask R-CNN (compact: RPN, RoIAlign, box and mask heads)", INSTANCE_SEGMENTATION),
+        _arch("resnet", "ResNet backbone + ArcFace head", FACE_RECOGNITION),
+        _arch("vae", "Variational autoencoder", IMAGE_GENERATION),
+        _arch("dcgan", "DCGAN", IMAGE_GENERATION),
+        _arch("stylegan", "StyleGAN (compact: mapping net + modulated convs)", IMAGE_GENERATION),
+        _arch("ddpm", "DDPM (diffusion with a U-Net)", IMAGE_GENERATION),
+        _arch("realnvp", "RealNVP (normalizing flow)", IMAGE_GENERATION),
     ),
     hardware=(
         _option("hardware", "cpu", "CPU"),

@@ -88,7 +88,11 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
     for task in tasks:
         for arch in catalog.architectures_for(task.id):
             archs.setdefault(arch.id, []).append(task.id)
-    labels = {a.id: a.label for a in catalog.architectures}
+    # One choice per id; an id several tasks use (resnet) names each task's model.
+    labels = {
+        arch_id: " / ".join(catalog.architecture(task, arch_id).label for task in arch_tasks)  # type: ignore[union-attr]
+        for arch_id, arch_tasks in archs.items()
+    }
     pairs = {
         fw.id: [f"{a.task}:{a.id}" for a in catalog.architectures if fw.id in a.frameworks]
         for fw in catalog.offered_frameworks()
