@@ -245,3 +245,16 @@ def test_sigterm_during_render_cleans_up(tmp_path: Path) -> None:
     assert proc.returncode == 130, stderr
     assert "nothing was written" in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_leaves_early_is_not_an_error() -> None:
+    """`dlgen new --help | head`: output into a pipe the reader closed ends quietly."""
+    exe = Path(sys.executable).with_name("dlgen")
+    out = subprocess.run(
+        f"'{exe}' new --help | head -40 >/dev/null",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert out.stderr == ""

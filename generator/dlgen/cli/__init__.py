@@ -43,6 +43,8 @@ class DlgenGroup(TyperGroup):
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `dlgen list | head`: click ends quietly (exit 1)
+            raise
         except Exception as exc:  # a bug, not a user error: one line unless asked for more
             if os.environ.get("DLGEN_DEBUG"):
                 raise
