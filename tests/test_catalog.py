@@ -16,7 +16,8 @@ def test_offered_architectures_have_a_model_file_per_framework() -> None:
     for task in CATALOG.offered_tasks():
         for arch in CATALOG.architectures_for(task.id):
             for framework in arch.frameworks:
-                assert (ROOT / f"templates/{framework}/tasks/{arch.task}/models/{arch.id}.py.jinja").is_file(), arch
+                model = ROOT / f"templates/{framework}/tasks/{arch.task}/models/{arch.id}.py.jinja"
+                assert model.is_file(), arch
 
 
 @pytest.mark.parametrize(
