@@ -45,7 +45,8 @@ def test_choices_follow_earlier_answers() -> None:
     for task in tasks:  # architecture ids are per task: `resnet` names two different models
         for arch in CATALOG.choices("architecture", {"task": task}):
             assert CATALOG.architecture(task, arch).task == task
-    assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda"]
+    assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda", "multi_gpu"]
+    assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda"]
     assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
     assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]
     assert CATALOG.choices("hardware", {"framework": "caffe"}) == []
@@ -55,7 +56,7 @@ def test_unimplemented_options_are_listed_but_not_offered() -> None:
     offered = {o.id for o in CATALOG.offered(CATALOG.hardware)}
     listed = {o.id for o in CATALOG.hardware}
     assert {"cpu", "cuda", "multi_gpu", "multi_node", "tpu", "mps", "rocm"} <= listed
-    assert offered == {"cpu", "cuda"}
+    assert offered == {"cpu", "cuda", "multi_gpu"}
     assert all(o.note for o in CATALOG.hardware if o.id not in offered)  # says why
 
 
@@ -74,8 +75,14 @@ def test_defaults_are_valid_choices() -> None:
 def test_combinations_cover_the_four_axes() -> None:
     combos = list(CATALOG.combinations())
     assert len(combos) == len({tuple(c.values()) for c in combos})  # no duplicates
-    archs = CATALOG.architectures_for("image_classification")
-    assert len(combos) == sum(len(a.frameworks) for a in archs) * 2  # x (cpu, cuda) per framework
+    expected = [
+        (task.id, arch.id, framework, hardware)
+        for task in CATALOG.offered_tasks()
+        for arch in CATALOG.architectures_for(task.id)
+        for framework in arch.frameworks
+        for hardware in CATALOG.choices("hardware", {"framework": framework})
+    ]
+    assert [tuple(c.values()) for c in combos] == expected
     assert all(set(c) == {"task", "architecture", "framework", "hardware"} for c in combos)
 
 

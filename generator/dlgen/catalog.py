@@ -201,7 +201,12 @@ CATALOG = Catalog(
     hardware=(
         _option("hardware", "cpu", "CPU"),
         _option("hardware", "cuda", "NVIDIA CUDA GPU"),
-        _option("hardware", "multi_gpu", "Several GPUs, one machine", note="planned (issue 8)"),
+        _option(
+            "hardware",
+            "multi_gpu",
+            "Several GPUs, one machine",
+            note="PyTorch only so far (DDP via torchrun); TensorFlow and JAX planned (issue 8)",
+        ),
         _option("hardware", "multi_node", "Several machines", note="planned (issue 8)"),
         _option("hardware", "tpu", "Google TPU", note="planned (issue 8)"),
         _option("hardware", "mps", "Apple MPS", note="planned (issue 8)"),
