@@ -258,3 +258,11 @@ def test_a_reader_that_leaves_early_is_not_an_error() -> None:
         env={**os.environ, "COLUMNS": "80"},
     )
     assert out.stderr == ""
+
+
+@pytest.mark.parametrize("command", ["new", "list", "sync-config", "matrix"])
+def test_help_of_every_command_exits_cleanly(command: str) -> None:
+    exe = Path(sys.executable).with_name("dlgen")
+    out = subprocess.run([str(exe), command, "--help"], capture_output=True, text=True)
+    assert (out.returncode, out.stderr) == (0, "")
+    assert "Usage" in out.stdout

@@ -41,7 +41,7 @@ class DlgenGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("[red]aborted[/red]: nothing was written", markup=True)
             ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, typer.Exit, typer.Abort):
             raise
         except BrokenPipeError:  # `dlgen list | head`: click ends quietly (exit 1)
             raise
