@@ -46,7 +46,7 @@ def test_choices_follow_earlier_answers() -> None:
         for arch in CATALOG.choices("architecture", {"task": task}):
             assert CATALOG.architecture(task, arch).task == task
     assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda", "multi_gpu"]
-    assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda"]
+    assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda", "multi_gpu"]
     assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
     assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]
     assert CATALOG.choices("hardware", {"framework": "caffe"}) == []

@@ -266,3 +266,21 @@ def test_help_of_every_command_exits_cleanly(command: str) -> None:
     out = subprocess.run([str(exe), command, "--help"], capture_output=True, text=True)
     assert (out.returncode, out.stderr) == (0, "")
     assert "Usage" in out.stdout
+
+
+def test_a_longest_name_renders_lint_clean_code(runner, tmp_path: Path) -> None:
+    """Generated imports and strings stay within the projects' 100-column lint at 32 chars."""
+    from dlgen.names import MAX_NAME_LENGTH
+
+    name = "n" * MAX_NAME_LENGTH
+    result = runner.invoke(
+        app,
+        ["new", str(tmp_path / name), "--defaults", "--hardware", "multi_gpu", "--export", "onnx"],
+    )
+    assert result.exit_code == 0, result.output
+    ruff = [sys.executable, "-m", "ruff"]
+    for check in (["check", "."], ["format", "--check", "."]):
+        out = subprocess.run([*ruff, *check], cwd=tmp_path / name, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout[-2000:]
+    too_long = runner.invoke(app, ["new", str(tmp_path / "x"), "--name", name + "n", "--defaults"])
+    assert too_long.exit_code == 2 and f"at most {MAX_NAME_LENGTH} characters" in too_long.output

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from dlgen.catalog import CATALOG, QUESTIONS, Catalog, Option
-from dlgen.names import NAME_PATTERN, RESERVED_PACKAGES
+from dlgen.names import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_PACKAGES
 
 HEADER = "# Generated from generator/dlgen/catalog.py by `dlgen sync-config`. Do not edit by hand.\n"
 
@@ -51,7 +51,7 @@ def _project_name_question(catalog: Catalog) -> dict[str, Any]:
     validator = (
         "{% if not (project_name | regex_search('" + NAME_PATTERN + "')) %}"
         "invalid project name: use letters, digits, '-' and '_', start with a letter, "
-        "at most 64 characters"
+        f"at most {MAX_NAME_LENGTH} characters"
         "{% elif " + package + " in " + _jinja_list(reserved) + " %}"
         "invalid project name: its package name would shadow a Python keyword or a library"
         "{% endif %}"

@@ -11,7 +11,8 @@ import re
 
 from dlgen.errors import DlgenError
 
-NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+MAX_NAME_LENGTH = 32  # longer package names push generated imports past the 100-column lint
+NAME_PATTERN = rf"^[A-Za-z][A-Za-z0-9_-]{{0,{MAX_NAME_LENGTH - 1}}}$"
 # Package names that would shadow a library every generated project imports.
 RESERVED_PACKAGES: tuple[str, ...] = (
     "test", "tests", "torch", "numpy", "yaml", "typer", "rich", "onnx", "onnxruntime",
@@ -37,10 +38,10 @@ def check_project_name(name: object) -> str:
         suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         if suggestion and not suggestion[0].isalpha():
             suggestion = f"project-{suggestion}"
-        hint = f" (try '{suggestion[:64]}')" if suggestion else ""
+        hint = f" (try '{suggestion[:MAX_NAME_LENGTH]}')" if suggestion else ""
         raise DlgenError(
             f"invalid project name {name!r}: use letters, digits, '-' and '_', start with a "
-            f"letter, at most 64 characters{hint}"
+            f"letter, at most {MAX_NAME_LENGTH} characters{hint}"
         )
     package = package_name(name)
     if keyword.iskeyword(package) or package in RESERVED_PACKAGES:

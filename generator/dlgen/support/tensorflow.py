@@ -17,7 +17,7 @@ SUPPORT = FrameworkSupport(
             "vit",
         ),
     },
-    hardware=("cpu", "cuda"),
+    hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv"),
 )
