@@ -205,7 +205,7 @@ CATALOG = Catalog(
             "hardware",
             "multi_gpu",
             "Several GPUs, one machine",
-            note="PyTorch only so far (DDP via torchrun); TensorFlow and JAX planned (issue 8)",
+            note="PyTorch DDP via torchrun, TensorFlow MirroredStrategy, JAX jax.sharding",
         ),
         _option("hardware", "multi_node", "Several machines", note="planned (issue 8)"),
         _option("hardware", "tpu", "Google TPU", note="planned (issue 8)"),
