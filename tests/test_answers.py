@@ -54,7 +54,7 @@ def test_prompt_sees_only_allowed_choices() -> None:
 
     resolve(ask=ask)
     assert seen["framework"] == ["pytorch", "tensorflow", "jax"]
-    assert seen["hardware"] == ["cpu", "cuda", "multi_gpu"]  # PyTorch's
+    assert seen["hardware"] == ["cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"]  # PyTorch's
     assert set(seen["export"]) == {"onnx", "torch_export"}  # PyTorch's, the default framework
 
 

@@ -45,7 +45,14 @@ def test_choices_follow_earlier_answers() -> None:
     for task in tasks:  # architecture ids are per task: `resnet` names two different models
         for arch in CATALOG.choices("architecture", {"task": task}):
             assert CATALOG.architecture(task, arch).task == task
-    assert CATALOG.choices("hardware", {"framework": "pytorch"}) == ["cpu", "cuda", "multi_gpu"]
+    assert CATALOG.choices("hardware", {"framework": "pytorch"}) == [
+        "cpu",
+        "cuda",
+        "multi_gpu",
+        "multi_node",
+        "mps",
+        "rocm",
+    ]
     assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda", "multi_gpu"]
     assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
     assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]
@@ -56,7 +63,7 @@ def test_unimplemented_options_are_listed_but_not_offered() -> None:
     offered = {o.id for o in CATALOG.offered(CATALOG.hardware)}
     listed = {o.id for o in CATALOG.hardware}
     assert {"cpu", "cuda", "multi_gpu", "multi_node", "tpu", "mps", "rocm"} <= listed
-    assert offered == {"cpu", "cuda", "multi_gpu"}
+    assert offered == {"cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"}
     assert all(o.note for o in CATALOG.hardware if o.id not in offered)  # says why
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from dlgen import matrix
+from dlgen import matrix, warm
 from dlgen.catalog import CATALOG
 from dlgen.cli import app
 from dlgen.errors import DlgenError
@@ -90,3 +91,26 @@ def test_combination_builds_lints_and_passes_its_tests(
     index = abs(hash(combination.id)) % 10_000
     result = matrix.run_one(combination, tmp_path, index=index, threads=1)
     assert result.passed, f"{combination.id} failed at {result.failed_step}:\n{result.output_tail}"
+
+
+def test_warm_pytest_reports_exit_codes_output_and_timeouts(tmp_path: Path) -> None:
+    (tmp_path / "test_sample.py").write_text(
+        "import os, time\n"
+        "def test_ok():\n    print('hello from the child')\n"
+        "def test_fails():\n    assert os.environ['MARK'] == 'yes'\n"
+        "def test_hangs():\n    time.sleep(60)\n"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MARK": "no"}
+    server = warm.WarmPytest("jax", env)  # the lightest preload
+    try:
+        code, output = server.run(tmp_path, ["-q", "-s", "-k", "ok"], env, timeout=60)
+        assert code == 0 and "hello from the child" in output and "1 passed" in output
+        code, output = server.run(tmp_path, ["-q", "-k", "fails"], env, timeout=60)
+        assert code == 1 and "AssertionError" in output
+        code, output = server.run(tmp_path, ["-q", "-k", "fails"], {**env, "MARK": "yes"}, 60)
+        assert code == 0  # each run gets its own environment
+        code, output = server.run(tmp_path, ["-q", "-k", "hangs"], env, timeout=2)
+        assert code != 0 and "timed out after 2s" in output
+        assert server.alive  # a killed child does not take the server down
+    finally:
+        server.close()

@@ -31,6 +31,7 @@ class Architecture(Option):
 @dataclass(frozen=True)
 class Task(Option):
     data_format: str = ""
+    modality: str = "image"  # what a sample is; templates share code per modality (text: tokenizer)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,17 @@ SEMANTIC_SEGMENTATION = "semantic_segmentation"
 INSTANCE_SEGMENTATION = "instance_segmentation"
 FACE_RECOGNITION = "face_recognition"
 IMAGE_GENERATION = "image_generation"
+TEXT_CLASSIFICATION = "text_classification"
+TOKEN_CLASSIFICATION = "token_classification"
+TRANSLATION = "translation"
+SUMMARIZATION = "summarization"
+QUESTION_ANSWERING = "question_answering"
+TEXT_GENERATION = "text_generation"
+TIME_SERIES_FORECASTING = "time_series_forecasting"
+ANOMALY_DETECTION = "anomaly_detection"
+SPEECH_RECOGNITION = "speech_recognition"
+MUSIC_GENERATION = "music_generation"
+REINFORCEMENT_LEARNING = "reinforcement_learning"
 
 CATALOG = Catalog(
     frameworks=tuple(_framework(s) for s in all_supports()),
@@ -176,6 +188,62 @@ CATALOG = Catalog(
             "Image generation",
             data_format="image folder (no labels)",
         ),
+        Task(
+            TEXT_CLASSIFICATION,
+            "Text classification",
+            data_format="CSV or JSONL with text and label",
+            modality="text",
+        ),
+        Task(
+            TOKEN_CLASSIFICATION,
+            "Token classification (NER)",
+            data_format="CoNLL: token and BIO tag per line",
+            modality="text",
+        ),
+        Task(TRANSLATION, "Translation", data_format="JSONL with source and target", modality="text"),
+        Task(
+            SUMMARIZATION,
+            "Summarization",
+            data_format="JSONL with document and summary",
+            modality="text",
+        ),
+        Task(
+            QUESTION_ANSWERING,
+            "Question answering (extractive)",
+            data_format="SQuAD-format JSON",
+            modality="text",
+        ),
+        Task(TEXT_GENERATION, "Text generation", data_format="plain-text files", modality="text"),
+        Task(
+            TIME_SERIES_FORECASTING,
+            "Time-series forecasting",
+            data_format="CSV: timestamp + value columns",
+            modality="series",
+        ),
+        Task(
+            ANOMALY_DETECTION,
+            "Anomaly detection (time series)",
+            data_format="CSV time series, optional label column",
+            modality="series",
+        ),
+        Task(
+            SPEECH_RECOGNITION,
+            "Speech recognition",
+            data_format="WAV files + transcripts.csv",
+            modality="audio",
+        ),
+        Task(
+            MUSIC_GENERATION,
+            "Music generation",
+            data_format="MIDI files (event tokens)",
+            modality="music",
+        ),
+        Task(
+            REINFORCEMENT_LEARNING,
+            "Reinforcement learning",
+            data_format="a gymnasium environment id (no data files)",
+            modality="environment",
+        ),
     ),
     architectures=(
         _arch("mlp", "MLP (SimpleNN)", IMAGE_CLASSIFICATION),
@@ -197,6 +265,36 @@ CATALOG = Catalog(
         _arch("stylegan", "StyleGAN (compact: mapping net + modulated convs)", IMAGE_GENERATION),
         _arch("ddpm", "DDPM (diffusion with a U-Net)", IMAGE_GENERATION),
         _arch("realnvp", "RealNVP (normalizing flow)", IMAGE_GENERATION),
+        _arch("rnn", "RNN (Elman)", TEXT_CLASSIFICATION),
+        _arch("lstm", "LSTM", TEXT_CLASSIFICATION),
+        _arch("gru", "GRU", TEXT_CLASSIFICATION),
+        _arch("bilstm", "Bidirectional LSTM", TEXT_CLASSIFICATION),
+        _arch("transformer", "Transformer encoder (BERT-style)", TEXT_CLASSIFICATION),
+        _arch("bilstm", "Bidirectional LSTM (optional CRF)", TOKEN_CLASSIFICATION),
+        _arch("transformer", "Transformer encoder (BERT-style)", TOKEN_CLASSIFICATION),
+        _arch("seq2seq", "Seq2seq GRU/LSTM with attention", TRANSLATION),
+        _arch("transformer", "Transformer (encoder-decoder)", TRANSLATION),
+        _arch("t5", "T5 (pre-norm, relative position bias)", TRANSLATION),
+        _arch("seq2seq", "Seq2seq GRU/LSTM with attention", SUMMARIZATION),
+        _arch("transformer", "Transformer (encoder-decoder)", SUMMARIZATION),
+        _arch("t5", "T5 (pre-norm, relative position bias)", SUMMARIZATION),
+        _arch("transformer", "Transformer encoder (BERT-style) + span head", QUESTION_ANSWERING),
+        _arch("lstm", "LSTM language model", TEXT_GENERATION),
+        _arch("gru", "GRU language model", TEXT_GENERATION),
+        _arch("gpt", "GPT (decoder-only transformer)", TEXT_GENERATION),
+        _arch("lstm", "LSTM", TIME_SERIES_FORECASTING),
+        _arch("gru", "GRU", TIME_SERIES_FORECASTING),
+        _arch("tcn", "TCN (temporal convolutional network)", TIME_SERIES_FORECASTING),
+        _arch("transformer", "Transformer encoder", TIME_SERIES_FORECASTING),
+        _arch("autoencoder", "Autoencoder (windowed MLP)", ANOMALY_DETECTION),
+        _arch("lstm_autoencoder", "LSTM autoencoder", ANOMALY_DETECTION),
+        _arch("vae", "Variational autoencoder", ANOMALY_DETECTION),
+        _arch("bilstm", "Bidirectional LSTM + CTC", SPEECH_RECOGNITION),
+        _arch("conformer", "Conformer-style encoder + CTC", SPEECH_RECOGNITION),
+        _arch("lstm", "LSTM over MIDI event tokens", MUSIC_GENERATION),
+        _arch("gpt", "GPT over MIDI event tokens", MUSIC_GENERATION),
+        _arch("dqn", "DQN (double, target network, replay buffer)", REINFORCEMENT_LEARNING),
+        _arch("ppo", "PPO (actor-critic, clipped objective, GAE)", REINFORCEMENT_LEARNING),
     ),
     hardware=(
         _option("hardware", "cpu", "CPU"),
@@ -207,10 +305,25 @@ CATALOG = Catalog(
             "Several GPUs, one machine",
             note="PyTorch DDP via torchrun, TensorFlow MirroredStrategy, JAX jax.sharding",
         ),
-        _option("hardware", "multi_node", "Several machines", note="planned (issue 8)"),
+        _option(
+            "hardware",
+            "multi_node",
+            "Several machines with GPUs",
+            note="PyTorch: torchrun c10d rendezvous + SLURM script; TensorFlow and JAX planned (issue 8)",
+        ),
         _option("hardware", "tpu", "Google TPU", note="planned (issue 8)"),
-        _option("hardware", "mps", "Apple MPS", note="planned (issue 8)"),
-        _option("hardware", "rocm", "AMD ROCm", note="planned (issue 8)"),
+        _option(
+            "hardware",
+            "mps",
+            "Apple-silicon GPU (MPS)",
+            note="PyTorch; TensorFlow (tensorflow-metal) and JAX (jax-metal) planned (issue 8)",
+        ),
+        _option(
+            "hardware",
+            "rocm",
+            "AMD GPU (ROCm)",
+            note="PyTorch (ROCm wheels, CUDA code path); TensorFlow and JAX planned (issue 8)",
+        ),
     ),
     exports=(
         _option("exports", "onnx", "ONNX (parity-checked with onnxruntime)"),

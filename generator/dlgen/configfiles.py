@@ -158,6 +158,12 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "default": "{{ project_name | lower | replace('-', '_') }}",
             "when": False,
         },
+        # What one sample is (image, text, series, ...): templates share code per modality.
+        "modality": {
+            "type": "str",
+            "default": "{{ " + json.dumps({t.id: t.modality for t in tasks}) + "[task] }}",
+            "when": False,
+        },
     }
     assert [k for k in config if not k.startswith("_")][: len(QUESTIONS)] == list(QUESTIONS)
     return config
