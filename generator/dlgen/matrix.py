@@ -27,6 +27,7 @@ from typing import Any
 from dlgen import warm
 from dlgen.catalog import CATALOG, Catalog
 from dlgen.errors import DlgenError
+from dlgen.names import MAX_NAME_LENGTH
 
 PRIMARY = ("task", "architecture", "framework", "hardware")
 SECONDARY = ("export", "tracker", "ci")
@@ -234,7 +235,8 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
     """Render, install (no deps), `pip check`, lint and test one combination."""
     from dlgen.render import render
 
-    name = f"mx{index}-{combo.architecture}-{combo.hardware}"
+    # At most the 32 characters a project name may have: long names are what stress the lint.
+    name = f"mx{index}-{combo.architecture}-{combo.hardware}"[:MAX_NAME_LENGTH].rstrip("-_")
     project = workdir / name
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1"}
     py = sys.executable
