@@ -84,7 +84,7 @@ BAD_INPUTS = [
     (["--framework", "caffe"], "invalid framework 'caffe'"),
     (["--hardware", "tpu"], "invalid hardware 'tpu'"),
     (["--export", "tflite"], "invalid export tflite"),
-    (["--tracker", "wandb"], "invalid tracker 'wandb'"),
+    (["--framework", "jax", "--tracker", "wandb"], "invalid tracker 'wandb'"),
 ]
 
 

@@ -339,7 +339,8 @@ CATALOG = Catalog(
     trackers=(
         _option("trackers", "tensorboard", "TensorBoard (+ CSV)"),
         _option("trackers", "csv", "CSV only"),
-        _option("trackers", "mlflow", "MLflow", note="planned (issue 13)"),
+        _option("trackers", "mlflow", "MLflow (SQLite store, or a tracking server)"),
+        _option("trackers", "wandb", "Weights & Biases (offline unless WANDB_API_KEY is set)"),
     ),
     ci_providers=(
         Option("github", "GitHub Actions"),
