@@ -16,6 +16,8 @@ SUPPORT = FrameworkSupport(
             "efficientnet",
             "vit",
         ),
+        "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
+        "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
     },
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite"),

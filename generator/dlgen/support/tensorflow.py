@@ -16,6 +16,7 @@ SUPPORT = FrameworkSupport(
             "efficientnet",
             "vit",
         ),
+        "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
     },
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite", "saved_model"),
