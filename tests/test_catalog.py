@@ -28,10 +28,10 @@ def test_offered_options_have_a_partial_per_framework(group: str, folder: str) -
     for option in CATALOG.offered(getattr(CATALOG, group)):
         for framework in option.frameworks:
             partial = ROOT / f"templates/{framework}/{folder}/{option.id}"
-            # PyTorch's switchable trackers: framework-neutral backends, each with its test
+            # Trackers are framework-neutral backends (templates/tracking/), each with its test
             neutral = ROOT / f"templates/{folder}/tests/{option.id}.py.jinja"
             found = partial.with_suffix(".py.jinja").is_file() or partial.is_dir()
-            assert found or (framework == "pytorch" and neutral.is_file()), option
+            assert found or neutral.is_file(), option
 
 
 def test_choices_follow_earlier_answers() -> None:

@@ -84,7 +84,8 @@ BAD_INPUTS = [
     (["--framework", "caffe"], "invalid framework 'caffe'"),
     (["--hardware", "tpu"], "invalid hardware 'tpu'"),
     (["--export", "tflite"], "invalid export tflite"),
-    (["--framework", "jax", "--tracker", "wandb"], "invalid tracker 'wandb'"),
+    (["--framework", "jax", "--export", "torch_export"], "invalid export torch_export"),
+    (["--tracker", "neptune"], "invalid tracker 'neptune'"),
 ]
 
 

@@ -84,6 +84,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("combination", plan, ids=[c.id for c in plan])
 
 
+def test_the_template_snapshot_renders_what_the_checkout_renders(tmp_path: Path) -> None:
+    from dlgen.render import render
+
+    snapshot = matrix.template_snapshot()
+    assert snapshot == matrix.template_snapshot()  # made once per process
+    assert not (snapshot / ".git").exists() and (snapshot / "copier.yml").is_file()
+    answers = _default_combination().answers("snap")
+    fast = render(answers, tmp_path / "snapshot", template=snapshot)
+    checkout = render(answers, tmp_path / "checkout")
+    assert fast.files == checkout.files
+    for name in checkout.files:
+        if name != ".copier-answers.yml":  # records where it came from
+            assert (tmp_path / "snapshot" / name).read_bytes() == (tmp_path / "checkout" / name).read_bytes()
+
+
 @pytest.mark.matrix
 def test_combination_builds_lints_and_passes_its_tests(
     combination: matrix.Combination, tmp_path: Path

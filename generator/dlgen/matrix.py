@@ -231,6 +231,42 @@ def _test_selection(combo: Combination, project: Path) -> list[str]:
     return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()]
 
 
+_snapshot_lock = threading.Lock()
+_snapshot: list[Path] = []  # this process's template snapshot, made on first use
+
+
+def template_snapshot() -> Path:
+    """A plain copy of the template's files, made once per process and removed at exit.
+
+    copier clones a git template for every render, which was most of a combination's render
+    time (seconds each); a folder without .git is read in place. The copy holds what git
+    tracks plus new files it does not ignore: the working tree, as `dlgen new` renders it."""
+    from dlgen.render import is_git_checkout, template_root
+
+    with _snapshot_lock:
+        if _snapshot:
+            return _snapshot[0]
+        root = template_root()
+        if is_git_checkout(root):
+            listed = subprocess.run(
+                ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                cwd=root,
+                capture_output=True,
+                check=True,
+            ).stdout.decode()
+            files = [root / rel for rel in listed.split("\0") if rel and (root / rel).is_file()]
+        else:
+            files = [path for path in root.rglob("*") if path.is_file()]
+        base = Path(tempfile.mkdtemp(prefix="dlgen-template-"))
+        atexit.register(shutil.rmtree, base, ignore_errors=True)
+        for source in files:
+            target = base / "template" / source.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        _snapshot.append(base / "template")
+        return _snapshot[0]
+
+
 def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
     """Render, install (no deps), `pip check`, lint and test one combination."""
     from dlgen.render import render
@@ -247,7 +283,7 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
     try:
         t = time.perf_counter()
         try:
-            render(combo.answers(name), project)
+            render(combo.answers(name), project, template=template_snapshot())
         except DlgenError as exc:
             result.failed_step, result.output_tail = "render", str(exc)
             return result

@@ -21,5 +21,5 @@ SUPPORT = FrameworkSupport(
     },
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite"),
-    trackers=("tensorboard", "csv"),
+    trackers=("tensorboard", "csv", "mlflow", "wandb"),
 )

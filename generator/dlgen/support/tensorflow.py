@@ -20,5 +20,5 @@ SUPPORT = FrameworkSupport(
     },
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite", "saved_model"),
-    trackers=("tensorboard", "csv"),
+    trackers=("tensorboard", "csv", "mlflow", "wandb"),
 )
