@@ -38,6 +38,8 @@ sync-config: $(VENV)/.installed
 bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.md
 	$(PY) benchmarks/generation.py --write
 	$(PY) benchmarks/pytorch_training.py --write
+	$(PY) benchmarks/jax_training.py --write
+	$(PY) benchmarks/tensorflow_training.py --write
 
 lock: $(VENV)/.installed
 	(echo '# Versions the suite was last run with (pip freeze); `make lock` refreshes them.'; \
