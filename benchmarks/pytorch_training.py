@@ -21,28 +21,14 @@ import datetime as dt
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
-ROUNDS = 7
-
-
-def ensure_stable_malloc() -> None:
-    if any(os.environ.get(k) != v for k, v in MALLOC.items()):
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC})
-
-
-def generate(workdir: Path, arch: str) -> Path:
-    project = workdir / "bench"
-    cmd = [str(Path(sys.executable).with_name("dlgen")), "new", str(project), "--defaults"]
-    subprocess.run([*cmd, "--architecture", arch, "--export", "onnx"], check=True, capture_output=True)
-    sys.path.insert(0, str(project / "src"))
-    return project
+sys.path.insert(0, str(ROOT))
+from benchmarks.harness import ROUNDS, ensure_stable_malloc, generated_project, publish, stats  # noqa: E402
 
 
 def measure_training(pkg, cfg, batches, steps: int) -> dict[str, list[float]]:
@@ -50,7 +36,7 @@ def measure_training(pkg, cfg, batches, steps: int) -> dict[str, list[float]]:
     from rich.console import Console
     from rich.progress import Progress
 
-    task = pkg.task.Task(cfg, [str(i) for i in range(4)], torch.device("cpu"))
+    task = pkg.task.Task(cfg, {"class_names": [str(i) for i in range(4)]}, torch.device("cpu"))
     runtime = pkg.hardware.Runtime(device=torch.device("cpu"))
 
     def fresh():
@@ -64,7 +50,9 @@ def measure_training(pkg, cfg, batches, steps: int) -> dict[str, list[float]]:
         scaler = runtime.grad_scaler()
         progress = Progress(console=Console(file=open(os.devnull, "w")), disable=True)
         start = time.perf_counter()
-        pkg.train.train_epoch(model, batches, task, optimizer, scheduler, scaler, runtime, cfg, progress, 1)
+        pkg.train.train_epoch(
+            model, model, batches, task, optimizer, scheduler, scaler, runtime, cfg, progress, 1
+        )  # the module it calls, the module that syncs (DDP): one and the same here
         return len(batches) * cfg.data.batch_size / (time.perf_counter() - start)
 
     def hand_written() -> float:
@@ -107,7 +95,7 @@ def measure_inference(pkg, cfg, project: Path) -> dict[str, dict[int, list[float
     import onnxruntime as ort
     import torch
 
-    task = pkg.task.Task(cfg, [str(i) for i in range(4)], torch.device("cpu"))
+    task = pkg.task.Task(cfg, {"class_names": [str(i) for i in range(4)]}, torch.device("cpu"))
     model = pkg.model.build_model(**task.model_args()).eval()
     example = torch.randn(2, cfg.data.channels, cfg.data.image_size, cfg.data.image_size)
     onnx_path, _ = pkg.export.export_onnx(model, (example,), (example,), project, cfg.export)
@@ -134,25 +122,16 @@ def measure_inference(pkg, cfg, project: Path) -> dict[str, dict[int, list[float
     return out
 
 
-def stats(values: list[float], fmt: str = "{:.0f}") -> str:
-    return " | ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="resnet")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     ensure_stable_malloc()
-    import importlib
-
     import torch
 
     with tempfile.TemporaryDirectory() as tmp:
-        project = generate(Path(tmp), args.arch)
-        pkg = importlib.import_module("bench")
-        for module in ("config", "data", "model", "task", "train", "optim", "hardware", "export"):
-            setattr(pkg, module, importlib.import_module(f"bench.{module}"))
+        project, pkg = generated_project(Path(tmp), "pytorch", args.arch)
         data_root = Path(tmp) / "data"
         pkg.data.write_sample_data(data_root)
         overrides = [f"data.root={data_root}", "augment.enabled=false", "grad_clip=0", "log_every=10"]
@@ -196,13 +175,7 @@ def main() -> None:
             inference["onnxruntime"][batch]
         )
         lines.append(f"onnxruntime speed-up over eager PyTorch at batch {batch}: **{speedup:.2f}x**.")
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        sys.path.insert(0, str(ROOT))
-        from benchmarks.results import write_section
-
-        write_section(text)
+    publish("\n".join(lines), args.write)
 
 
 if __name__ == "__main__":

@@ -36,31 +36,26 @@ import gc
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
-ROUNDS = 7
+sys.path.insert(0, str(ROOT))
+from benchmarks.harness import (  # noqa: E402
+    ROUNDS,
+    busy_note,
+    cpu_ratio,
+    cpu_seconds,
+    ensure_stable_malloc,
+    generated_project,
+    paired,
+    publish,
+    stats,
+)
+
 STEPS = 30  # batches in a timed epoch
-MODULES = ("config", "data", "model", "task", "train", "optim", "hardware", "export")
-
-
-def ensure_stable_malloc() -> None:
-    if any(os.environ.get(k) != v for k, v in MALLOC.items()):
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC})
-
-
-def generate(workdir: Path, arch: str) -> Path:
-    project = workdir / "bench"
-    cmd = [str(Path(sys.executable).with_name("dlgen")), "new", str(project), "--defaults"]
-    options = ["--framework", "tensorflow", "--architecture", arch, "--export", "onnx"]
-    subprocess.run([*cmd, *options], check=True, capture_output=True)
-    sys.path.insert(0, str(project / "src"))
-    return project
 
 
 def fixed_batches(pkg, cfg, batch_size: int):
@@ -237,46 +232,19 @@ def measure_inference(pkg, cfg, task, runtime, workdir: Path) -> dict[str, dict[
     return out
 
 
-def cpu_seconds() -> float:
-    """User + system CPU time of this process (all its threads): other processes' load on a
-    shared machine stretches the wall clock more than this."""
-    times = os.times()
-    return times.user + times.system
-
-
-def cpu_ratio(cpu_used: dict[str, list[float]], reference: str, name: str) -> float:
-    """Median CPU seconds of `reference` / those of `name`: a throughput ratio in CPU time."""
-    return statistics.median(cpu_used[reference]) / statistics.median(cpu_used[name])
-
-
-def paired(a: list[float], b: list[float]) -> str:
-    """The per-round ratios a/b (each round ran both back to back): less exposed to slow drift."""
-    ratios = [x / y for x, y in zip(a, b, strict=True)]
-    return f"per-round ratios: median {statistics.median(ratios):.3f}, {min(ratios):.2f}-{max(ratios):.2f}"
-
-
-def stats(values: list[float], fmt: str = "{:.0f}") -> str:
-    return " | ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="resnet")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     ensure_stable_malloc()
-    import importlib
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info logs
     import keras
     import tensorflow as tf
 
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        project = generate(Path(tmp), args.arch)
-        pkg = importlib.import_module("bench")
-        for module in MODULES:
-            setattr(pkg, module, importlib.import_module(f"bench.{module}"))
+        project, pkg = generated_project(Path(tmp), "tensorflow", args.arch)
         data_root = Path(tmp) / "data"
         pkg.data.write_sample_data(data_root)
         config = project / "configs/default.yaml"
@@ -295,13 +263,7 @@ def main() -> None:
     names = list(training)
     gen = training[names[0]]
     step_rate = statistics.median(gen)
-    busy = (
-        f" The machine was busy (1-minute load average up to {load:.1f} on {os.cpu_count()} cores): "
-        "absolute rates are low and vary; interleaving keeps the ratios fair, and the CPU-time "
-        "ratios give a second view."
-        if load > 0.5 * (os.cpu_count() or 1)
-        else ""
-    )
+    busy = busy_note(load)
     threads = tf.config.threading.get_intra_op_parallelism_threads() or "default"
     lines = [
         f"## TensorFlow image classification ({args.arch}, {cfg.model.size}, "
@@ -345,13 +307,7 @@ def main() -> None:
             if name != "onnxruntime"
         )
         lines.append(f"onnxruntime speed-up at batch {batch}: **{speedups}**.")
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        sys.path.insert(0, str(ROOT))
-        from benchmarks.results import write_section
-
-        write_section(text)
+    publish("\n".join(lines), args.write)
 
 
 if __name__ == "__main__":
