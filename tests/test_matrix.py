@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,31 @@ def test_the_template_snapshot_renders_what_the_checkout_renders(tmp_path: Path)
     for name in checkout.files:
         if name != ".copier-answers.yml":  # records where it came from
             assert (tmp_path / "snapshot" / name).read_bytes() == (tmp_path / "checkout" / name).read_bytes()
+
+
+TRY_LOCK = """
+import fcntl, sys
+with open(sys.argv[1], "a") as handle:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("busy")
+    else:
+        print("free")
+"""
+
+
+def test_installs_and_checks_take_turns_across_processes() -> None:
+    """An xdist worker's `pip check` must not read a package another worker is installing."""
+    lock_path = Path(sys.prefix) / ".dlgen-matrix-pip.lock"
+
+    def other_process_sees() -> str:
+        probe = [sys.executable, "-c", TRY_LOCK, str(lock_path)]
+        return subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
+
+    with matrix._environment_lock():
+        assert other_process_sees() == "busy"
+    assert other_process_sees() == "free"
 
 
 @pytest.mark.matrix

@@ -8,7 +8,9 @@ of any two questions appears in at least one combination (a greedy all-pairs gen
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
+import fcntl
 import itertools
 import json
 import os
@@ -19,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,6 +203,23 @@ def _run(step: str, cmd: list[str], cwd: Path, env: dict[str, str], timeout: flo
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@contextlib.contextmanager
+def _environment_lock() -> Iterator[None]:
+    """Hold the shared environment's package set still, across threads and processes.
+
+    Combinations install into one environment, and `pip check` reads every installed
+    package's metadata: a check that runs while another worker (an xdist process) is half-way
+    through installing or uninstalling reads a package without a version and crashes. So
+    installs, checks and uninstalls take turns (an flock on a file in the environment)."""
+    lock_path = Path(sys.prefix) / ".dlgen-matrix-pip.lock"
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 _servers = threading.local()  # this worker thread's warm pytest servers, by framework
 
 
@@ -299,7 +318,11 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
         ]
         for step, cmd in commands:
             t = time.perf_counter()
-            ok, output = _run(step, cmd, project, env, timeout)
+            if step == "lint":
+                ok, output = _run(step, cmd, project, env, timeout)
+            else:
+                with _environment_lock():
+                    ok, output = _run(step, cmd, project, env, timeout)
             steps[step] = time.perf_counter() - t
             installed = installed or step == "install"
             if not ok:
@@ -315,7 +338,8 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
         return result
     finally:
         if installed:
-            subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", name], capture_output=True, env=env)
+            with _environment_lock():
+                subprocess.run([py, "-m", "pip", "uninstall", "-q", "-y", name], capture_output=True, env=env)
         shutil.rmtree(project, ignore_errors=True)
         result.seconds = time.perf_counter() - started
 
