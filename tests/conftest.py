@@ -76,3 +76,30 @@ def make_template_copy(dest: Path, tag: str = "v1.0.0") -> Path:
 def template_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Read-only use: a clean, tagged template, so every door records the same `_commit`."""
     return make_template_copy(tmp_path_factory.mktemp("template"))
+
+
+# The matrix run's report: each combination's result travels from its xdist worker to the
+# controller as a user property; the controller writes matrix-report.md/.json at the end and
+# prints where the time went (CI keeps the log, so the next speed work starts from numbers).
+_matrix_results: list[dict] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _matrix_results.extend(value for name, value in report.user_properties if name == "matrix_result")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not _matrix_results:
+        return
+    from dlgen import matrix
+
+    results = [matrix.Result(**value) for value in _matrix_results]
+    _, md_path = matrix.write_report(results, REPO_ROOT / "matrix-report")
+    terminalreporter.write_sep("=", f"matrix: {len(results)} combinations, report {md_path}")
+    for line in matrix.time_summary(results):
+        terminalreporter.write_line(line)
+    terminalreporter.write_line("slowest combinations:")
+    for r in sorted(results, key=lambda r: -r.seconds)[:15]:
+        steps = " ".join(f"{step}={seconds:.1f}" for step, seconds in r.steps.items())
+        terminalreporter.write_line(f"  {r.seconds:6.1f} s  {r.id}  ({steps})")

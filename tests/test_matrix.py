@@ -5,6 +5,7 @@ By default a sample of combinations is built and tested; `--full-matrix` (CI) ru
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -128,10 +129,11 @@ def test_installs_and_checks_take_turns_across_processes() -> None:
 
 @pytest.mark.matrix
 def test_combination_builds_lints_and_passes_its_tests(
-    combination: matrix.Combination, tmp_path: Path
+    combination: matrix.Combination, tmp_path: Path, record_property
 ) -> None:
     index = abs(hash(combination.id)) % 10_000
     result = matrix.run_one(combination, tmp_path, index=index, threads=1)
+    record_property("matrix_result", dataclasses.asdict(result))  # for the run's report
     assert result.passed, f"{combination.id} failed at {result.failed_step}:\n{result.output_tail}"
 
 

@@ -386,6 +386,31 @@ def _summary(results: list[Result]) -> list[str]:
     return lines
 
 
+def time_summary(results: list[Result]) -> list[str]:
+    """Where the time went: seconds per framework and depth, and per step, to aim speed work."""
+    import statistics
+
+    lines = [
+        "| framework | depth | combinations | median s | max s | total s |",
+        "|---|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[str, str], list[float]] = {}
+    for r in results:
+        groups.setdefault((r.combination["framework"], r.combination["depth"]), []).append(r.seconds)
+    for (framework, depth), seconds in sorted(groups.items()):
+        lines.append(
+            f"| {framework} | {depth} | {len(seconds)} | {statistics.median(seconds):.1f} "
+            f"| {max(seconds):.1f} | {sum(seconds):.0f} |"
+        )
+    steps: dict[str, float] = {}
+    for r in results:
+        for step, seconds in r.steps.items():
+            steps[step] = steps.get(step, 0.0) + seconds
+    lines += ["", "| step | total s |", "|---|---|"]
+    lines += [f"| {step} | {seconds:.0f} |" for step, seconds in steps.items()]
+    return lines
+
+
 def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
     """`<out>.json` and `<out>.md`: combination, result, seconds, and the tail of each failure."""
     results = list(results)
@@ -401,7 +426,7 @@ def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
         "| # | combination | why, depth | checks run | result | seconds |",
         "|---|---|---|---|---|---|",
     ]
-    lines[4:4] = _summary(results) + [""]
+    lines[4:4] = _summary(results) + [""] + time_summary(results) + [""]
     for i, r in enumerate(results):
         status = "pass" if r.passed else f"[FAIL: {r.failed_step}](#failure-{i})"
         why = f"{r.combination['reason']}, {r.combination['depth']}"
