@@ -8,7 +8,10 @@ import pytest
 
 from dlgen.render import template_root
 
-DOCKERFILES = sorted(template_root().glob("templates/*/hardware/*/Dockerfile.jinja"))
+DOCKERFILES = [
+    *sorted(template_root().glob("templates/*/hardware/*/Dockerfile.jinja")),
+    template_root() / "templates/serve/Dockerfile.serve.jinja",
+]
 
 
 def test_every_framework_and_target_has_a_dockerfile() -> None:

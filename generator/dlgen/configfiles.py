@@ -15,6 +15,7 @@ import yaml
 
 from dlgen.catalog import CATALOG, QUESTIONS, Catalog, Option
 from dlgen.names import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_PACKAGES
+from dlgen.support import all_supports
 
 HEADER = "# Generated from generator/dlgen/catalog.py by `dlgen sync-config`. Do not edit by hand.\n"
 
@@ -162,6 +163,14 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "modality": {
             "type": "str",
             "default": "{{ " + json.dumps({t.id: t.modality for t in tasks}) + "[task] }}",
+            "when": False,
+        },
+        # Whether the project gets `serve` (an HTTP server over its ONNX export).
+        "serving": {
+            "type": "bool",
+            "default": "{{ 'onnx' in export and (framework ~ ':' ~ task) in "
+            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.serving])
+            + " }}",
             "when": False,
         },
     }

@@ -19,6 +19,8 @@ class FrameworkSupport:
     hardware: tuple[str, ...] = ()
     exports: tuple[str, ...] = ()
     trackers: tuple[str, ...] = ()
+    # Tasks whose projects get `serve` (FastAPI over the ONNX export) when onnx is exported.
+    serving: tuple[str, ...] = ()
     note: str = ""  # shown by `dlgen list` while nothing is implemented
 
 

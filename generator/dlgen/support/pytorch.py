@@ -36,4 +36,5 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"),
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
+    serving=("image_classification",),
 )
