@@ -10,7 +10,7 @@ from dlgen.render import template_root
 
 DOCKERFILES = [
     *sorted(template_root().glob("templates/*/hardware/*/Dockerfile.jinja")),
-    template_root() / "templates/serve/Dockerfile.serve.jinja",
+    template_root() / "templates/deploy/Dockerfile.serve.jinja",
 ]
 
 

@@ -165,11 +165,27 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "default": "{{ " + json.dumps({t.id: t.modality for t in tasks}) + "[task] }}",
             "when": False,
         },
-        # Whether the project gets `serve` (an HTTP server over its ONNX export).
-        "serving": {
+        # Whether the project gets `serve` and `quantize` (over its ONNX export).
+        "onnx_deployment": {
             "type": "bool",
             "default": "{{ 'onnx' in export and (framework ~ ':' ~ task) in "
-            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.serving])
+            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.onnx_deployment])
+            + " }}",
+            "when": False,
+        },
+        # Whether the project gets `prune` (magnitude pruning with fine-tuning).
+        "pruning": {
+            "type": "bool",
+            "default": "{{ (framework ~ ':' ~ task) in "
+            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.pruning])
+            + " }}",
+            "when": False,
+        },
+        # Whether the project gets `distill` (knowledge distillation into a smaller preset).
+        "distillation": {
+            "type": "bool",
+            "default": "{{ (framework ~ ':' ~ task) in "
+            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.distillation])
             + " }}",
             "when": False,
         },

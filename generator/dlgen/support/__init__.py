@@ -19,8 +19,13 @@ class FrameworkSupport:
     hardware: tuple[str, ...] = ()
     exports: tuple[str, ...] = ()
     trackers: tuple[str, ...] = ()
-    # Tasks whose projects get `serve` (FastAPI over the ONNX export) when onnx is exported.
-    serving: tuple[str, ...] = ()
+    # Tasks whose projects get `serve` (FastAPI over the ONNX export) and `quantize` (int8) when
+    # onnx is among the exports: templates/deploy/tasks/<task>/.
+    onnx_deployment: tuple[str, ...] = ()
+    # Tasks whose projects get `prune` (magnitude pruning with fine-tuning).
+    pruning: tuple[str, ...] = ()
+    # Tasks whose projects get `distill` (a smaller preset trained from a teacher's logits).
+    distillation: tuple[str, ...] = ()
     note: str = ""  # shown by `dlgen list` while nothing is implemented
 
 

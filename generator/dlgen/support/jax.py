@@ -22,5 +22,5 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    serving=("image_classification",),
+    onnx_deployment=("image_classification",),
 )

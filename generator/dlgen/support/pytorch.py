@@ -36,5 +36,26 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"),
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    serving=("image_classification",),
+    onnx_deployment=("image_classification",),
+    # Not reinforcement_learning (its data comes from the model being pruned), image_generation
+    # (adversarial and diffusion objectives, where a validation loss says little) nor
+    # summarization (its tests train no shared checkpoint); TensorFlow and JAX: see the README.
+    pruning=(
+        "image_classification",
+        "object_detection",
+        "semantic_segmentation",
+        "instance_segmentation",
+        "face_recognition",
+        "text_classification",
+        "token_classification",
+        "translation",
+        "question_answering",
+        "text_generation",
+        "time_series_forecasting",
+        "anomaly_detection",
+        "speech_recognition",
+        "music_generation",
+    ),
+    # Classifiers: the soft targets are the teacher's class probabilities.
+    distillation=("image_classification", "text_classification"),
 )

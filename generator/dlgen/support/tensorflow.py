@@ -21,5 +21,5 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    serving=("image_classification",),
+    onnx_deployment=("image_classification",),
 )

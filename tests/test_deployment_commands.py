@@ -1,0 +1,76 @@
+"""`quantize`, `serve`, `prune` and `distill` are rendered exactly where the support modules
+say: `onnx_deployment` tasks with onnx among the exports, `pruning` and `distillation` tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlgen import api
+from dlgen.support import all_supports
+
+DEPLOY_FILES = (
+    "src/{package}/exported.py",
+    "src/{package}/quantize.py",
+    "src/{package}/serve.py",
+    "tests/test_quantize.py",
+    "tests/test_serve.py",
+    "Dockerfile.serve",
+)
+
+
+def rendered(tmp_path: Path, **flags: object) -> set[str]:
+    _, result = api.new(tmp_path / "proj", flags={"project_name": "proj", **flags})
+    return set(result.files)
+
+
+@pytest.mark.parametrize("framework", [support.id for support in all_supports()])
+def test_a_deployment_task_with_onnx_gets_quantize_and_serve(tmp_path: Path, framework: str) -> None:
+    files = rendered(tmp_path, framework=framework, architecture="mlp", export=["onnx"])
+    assert {name.format(package="proj") for name in DEPLOY_FILES} <= files
+    pyproject = (tmp_path / "proj/pyproject.toml").read_text()
+    assert '"fastapi>=' in pyproject and '"uvicorn>=' in pyproject
+    cli = (tmp_path / "proj/src/proj/cli.py").read_text()
+    assert "def serve(" in cli and "def quantize(" in cli
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"framework": "pytorch", "architecture": "mlp", "export": ["torch_export"]},
+        {"framework": "tensorflow", "architecture": "mlp", "export": []},
+        {"task": "text_classification", "architecture": "rnn", "export": ["onnx"]},
+    ],
+    ids=["no-onnx", "no-export", "task-without-deployment"],
+)
+def test_no_deployment_commands_without_onnx_or_outside_those_tasks(
+    tmp_path: Path, flags: dict[str, object]
+) -> None:
+    files = rendered(tmp_path, **flags)
+    assert not {name.format(package="proj") for name in DEPLOY_FILES} & files
+    assert "fastapi" not in (tmp_path / "proj/pyproject.toml").read_text()
+    cli = (tmp_path / "proj/src/proj/cli.py").read_text()
+    assert "def serve(" not in cli and "def quantize(" not in cli
+
+
+@pytest.mark.parametrize(
+    ("command", "flags", "offered"),
+    [
+        ("prune", {"framework": "pytorch", "architecture": "mlp"}, True),
+        ("prune", {"task": "speech_recognition", "architecture": "bilstm"}, True),
+        ("prune", {"task": "reinforcement_learning", "architecture": "dqn"}, False),
+        ("prune", {"framework": "tensorflow", "architecture": "mlp"}, False),
+        ("distill", {"framework": "pytorch", "architecture": "vit"}, True),
+        ("distill", {"task": "text_classification", "architecture": "gru"}, True),
+        ("distill", {"task": "time_series_forecasting", "architecture": "lstm"}, False),
+        ("distill", {"framework": "jax", "architecture": "mlp"}, False),
+    ],
+)
+def test_prune_and_distill_follow_the_support_modules(
+    tmp_path: Path, command: str, flags: dict[str, object], offered: bool
+) -> None:
+    files = rendered(tmp_path, **flags)
+    assert (f"src/proj/{command}.py" in files) is offered
+    assert (f"tests/test_{command}.py" in files) is offered
+    assert (f"def {command}(" in (tmp_path / "proj/src/proj/cli.py").read_text()) is offered
