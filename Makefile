@@ -40,6 +40,7 @@ bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.m
 	$(PY) benchmarks/pytorch_training.py --write
 	$(PY) benchmarks/jax_training.py --write
 	$(PY) benchmarks/tensorflow_training.py --write
+	$(PY) benchmarks/deployment.py --write
 
 lock: $(VENV)/.installed
 	(echo '# Versions the suite was last run with (pip freeze); `make lock` refreshes them.'; \
