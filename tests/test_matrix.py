@@ -116,10 +116,8 @@ with open(sys.argv[1], "a") as handle:
 
 def test_installs_and_checks_take_turns_across_processes() -> None:
     """An xdist worker's `pip check` must not read a package another worker is installing."""
-    lock_path = Path(sys.prefix) / ".dlgen-matrix-pip.lock"
-
     def other_process_sees() -> str:
-        probe = [sys.executable, "-c", TRY_LOCK, str(lock_path)]
+        probe = [sys.executable, "-c", TRY_LOCK, str(matrix.ENVIRONMENT_LOCK)]
         return subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
 
     with matrix._environment_lock():

@@ -31,6 +31,17 @@ HELP = {
 }
 
 
+def _supported_by_task(kind: str, condition: str = "") -> dict[str, Any]:
+    """A computed yes/no answer: `condition` holds and the support modules list the task under
+    `kind` for the chosen framework (the `onnx_deployment`, `pruning`, ... tuples)."""
+    pairs = [f"{s.id}:{task}" for s in all_supports() for task in getattr(s, kind)]
+    return {
+        "type": "bool",
+        "default": "{{ " + condition + "(framework ~ ':' ~ task) in " + _jinja_list(pairs) + " }}",
+        "when": False,
+    }
+
+
 def _jinja_list(values: list[str]) -> str:
     return "[" + ", ".join(f"'{v}'" for v in values) + "]"
 
@@ -165,30 +176,10 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "default": "{{ " + json.dumps({t.id: t.modality for t in tasks}) + "[task] }}",
             "when": False,
         },
-        # Whether the project gets `serve` and `quantize` (over its ONNX export).
-        "onnx_deployment": {
-            "type": "bool",
-            "default": "{{ 'onnx' in export and (framework ~ ':' ~ task) in "
-            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.onnx_deployment])
-            + " }}",
-            "when": False,
-        },
-        # Whether the project gets `prune` (magnitude pruning with fine-tuning).
-        "pruning": {
-            "type": "bool",
-            "default": "{{ (framework ~ ':' ~ task) in "
-            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.pruning])
-            + " }}",
-            "when": False,
-        },
-        # Whether the project gets `distill` (knowledge distillation into a smaller preset).
-        "distillation": {
-            "type": "bool",
-            "default": "{{ (framework ~ ':' ~ task) in "
-            + _jinja_list([f"{s.id}:{task}" for s in all_supports() for task in s.distillation])
-            + " }}",
-            "when": False,
-        },
+        # Whether the project gets `serve` and `quantize` (over its ONNX export), `prune`, `distill`.
+        "onnx_deployment": _supported_by_task("onnx_deployment", "'onnx' in export and "),
+        "pruning": _supported_by_task("pruning"),
+        "distillation": _supported_by_task("distillation"),
     }
     assert [k for k in config if not k.startswith("_")][: len(QUESTIONS)] == list(QUESTIONS)
     return config

@@ -203,6 +203,9 @@ def _run(step: str, cmd: list[str], cwd: Path, env: dict[str, str], timeout: flo
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
+ENVIRONMENT_LOCK = Path(sys.prefix) / ".dlgen-matrix-pip.lock"  # see _environment_lock
+
+
 @contextlib.contextmanager
 def _environment_lock() -> Iterator[None]:
     """Hold the shared environment's package set still, across threads and processes.
@@ -211,8 +214,7 @@ def _environment_lock() -> Iterator[None]:
     package's metadata: a check that runs while another worker (an xdist process) is half-way
     through installing or uninstalling reads a package without a version and crashes. So
     installs, checks and uninstalls take turns (an flock on a file in the environment)."""
-    lock_path = Path(sys.prefix) / ".dlgen-matrix-pip.lock"
-    with open(lock_path, "a") as handle:
+    with open(ENVIRONMENT_LOCK, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
