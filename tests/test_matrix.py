@@ -116,6 +116,7 @@ with open(sys.argv[1], "a") as handle:
 
 def test_installs_and_checks_take_turns_across_processes() -> None:
     """An xdist worker's `pip check` must not read a package another worker is installing."""
+
     def other_process_sees() -> str:
         probe = [sys.executable, "-c", TRY_LOCK, str(matrix.ENVIRONMENT_LOCK)]
         return subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
@@ -143,7 +144,7 @@ def test_warm_pytest_reports_exit_codes_output_and_timeouts(tmp_path: Path) -> N
         "def test_hangs():\n    time.sleep(60)\n"
     )
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MARK": "no"}
-    server = warm.WarmPytest("jax", env)  # the lightest preload
+    server = warm.WarmPytest("neutral", env)  # no framework: the shared libraries only
     try:
         code, output = server.run(tmp_path, ["-q", "-s", "-k", "ok"], env, timeout=60)
         assert code == 0 and "hello from the child" in output and "1 passed" in output
@@ -156,3 +157,36 @@ def test_warm_pytest_reports_exit_codes_output_and_timeouts(tmp_path: Path) -> N
         assert server.alive  # a killed child does not take the server down
     finally:
         server.close()
+
+
+def test_a_preload_that_starts_a_thread_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """Forking with another thread alive can deadlock the child: the server must not start."""
+    (tmp_path / "starts_a_thread.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    warm.preload(("json",))  # a quiet import passes
+    with pytest.raises(SystemExit, match="importing starts_a_thread started a thread"):
+        warm.preload(("starts_a_thread",))
+
+
+def test_install_and_pip_check_run_once_per_packaging_key(tmp_path: Path, monkeypatch) -> None:
+    """Projects whose dependencies and build settings agree install and check alike."""
+    from dlgen.render import render
+
+    combo = next(c for c in matrix.plan() if c.depth == "smoke" and c.framework == "pytorch")
+    other_tracker = next(t for t in ("csv", "mlflow") if t != combo.tracker)
+    keys = {}
+    for name, variant in [
+        ("mx1-a", combo),
+        ("mx22-longer-name", combo),
+        ("mx3-a", dataclasses.replace(combo, tracker=other_tracker)),
+    ]:
+        render(variant.answers(name), tmp_path / name, template=matrix.template_snapshot())
+        keys[name] = matrix.packaging_key(tmp_path / name)
+    assert keys["mx1-a"] == keys["mx22-longer-name"] != keys["mx3-a"]
+    assert "mx1" not in keys["mx1-a"]
+    monkeypatch.setattr(matrix, "_installed", {keys["mx1-a"]})
+    assert not matrix._needs_install(combo, keys["mx22-longer-name"])
+    assert matrix._needs_install(combo, keys["mx3-a"])
+    assert matrix._needs_install(dataclasses.replace(combo, depth="full"), keys["mx1-a"])

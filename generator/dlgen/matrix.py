@@ -236,13 +236,16 @@ def _warm_pytest(framework: str, env: dict[str, str]) -> warm.WarmPytest:
     return server
 
 
-def _test(combo: Combination, project: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
-    """The project's pytest: forked from a warm server, or a fresh process when
-    DLGEN_MATRIX_COLD=1 (to compare, or to rule the server out)."""
+def _test(
+    combo: Combination, project: Path, env: dict[str, str], timeout: float, server_env: dict[str, str]
+) -> tuple[bool, str]:
+    """The project's pytest (environment `env`): forked from a warm server (started with
+    `server_env`, shared by projects), or a fresh process when DLGEN_MATRIX_COLD=1 (to
+    compare, or to rule the server out)."""
     args = [*PYTEST_ARGS, *_test_selection(combo, project)]
     if os.environ.get("DLGEN_MATRIX_COLD") == "1":
         return _run("test", [sys.executable, "-m", "pytest", *args], project, env, timeout)
-    code, output = _warm_pytest(combo.framework, env).run(project, args, env, timeout)
+    code, output = _warm_pytest(combo.framework, server_env).run(project, args, env, timeout)
     return code == 0, output
 
 
@@ -250,6 +253,34 @@ def _test_selection(combo: Combination, project: Path) -> list[str]:
     if combo.depth == "full":
         return []
     return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()]
+
+
+_installed_lock = threading.Lock()
+_installed: set[str] = set()  # packaging keys this process has installed and checked
+
+
+def packaging_key(project: Path) -> str:
+    """What installing the project and `pip check` depend on: its build system, Python range,
+    dependencies and extras; not its name, description, entry point or package path, which
+    change nothing pip checks. Two projects with the same key install
+    the same way and pass or fail the same check, so the matrix runs both steps once per key
+    (and for every full-depth combination); the others run their tests from `src/`."""
+    import tomllib
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    meta = pyproject.get("project", {})
+    key = {
+        "build-system": pyproject.get("build-system"),
+        "requires-python": meta.get("requires-python"),
+        "dependencies": sorted(meta.get("dependencies", [])),
+        "optional-dependencies": {k: sorted(v) for k, v in meta.get("optional-dependencies", {}).items()},
+    }
+    return json.dumps(key, sort_keys=True)
+
+
+def _needs_install(combo: Combination, key: str) -> bool:
+    with _installed_lock:
+        return combo.depth == "full" or key not in _installed
 
 
 _snapshot_lock = threading.Lock()
@@ -289,7 +320,8 @@ def template_snapshot() -> Path:
 
 
 def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
-    """Render, install (no deps), `pip check`, lint and test one combination."""
+    """Render, install (no deps) and `pip check` (once per packaging key), lint and test
+    one combination."""
     from dlgen.render import render
 
     # At most the 32 characters a project name may have: long names are what stress the lint.
@@ -313,15 +345,21 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
         if leftovers:
             result.failed_step, result.output_tail = "render", f"unrendered Jinja in: {', '.join(leftovers)}"
             return result
+        key = packaging_key(project)
+        run_env = env  # what lint and tests run with
         commands = [
             ("install", [py, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."]),
             ("pip-check", [py, "-m", "pip", "check"]),
             ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
         ]
+        if not _needs_install(combo, key):  # an identical pyproject.toml already passed both
+            commands = commands[2:]
+            source = str(project / "src")
+            run_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))}
         for step, cmd in commands:
             t = time.perf_counter()
             if step == "lint":
-                ok, output = _run(step, cmd, project, env, timeout)
+                ok, output = _run(step, cmd, project, run_env, timeout)
             else:
                 with _environment_lock():
                     ok, output = _run(step, cmd, project, env, timeout)
@@ -330,8 +368,11 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
             if not ok:
                 result.failed_step, result.output_tail = step, output[-4000:]
                 return result
+        if installed:
+            with _installed_lock:
+                _installed.add(key)
         t = time.perf_counter()
-        ok, output = _test(combo, project, env, timeout)
+        ok, output = _test(combo, project, run_env, timeout, server_env=env)
         steps["test"] = time.perf_counter() - t
         if not ok:
             result.failed_step, result.output_tail = "test", output[-4000:]

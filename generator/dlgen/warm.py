@@ -4,9 +4,11 @@ A generated project's test run spends seconds importing torch, onnx, onnxruntime
 rest before its first test, and the matrix runs hundreds of them. A `WarmPytest` keeps one
 server process (`python -m dlgen.warm FRAMEWORK`) that imports those libraries once and forks
 a child per run: the child changes into the project, picks up its editable install and runs
-`pytest.main`, sharing the imported modules copy-on-write. Only libraries that start no
-threads when imported are preloaded (forking a multithreaded process is unsafe), so
-TensorFlow and JAX projects get the framework-neutral part only.
+`pytest.main`, sharing the imported modules copy-on-write. Forking a process whose threads
+hold locks is unsafe, so the server only imports: with OMP_NUM_THREADS set (the matrix sets
+it) none of these libraries starts a thread on import, and TensorFlow, XLA and torch create
+their thread pools in the child, at its first operation. The server checks this: a preload
+that starts a thread is a startup error, not a hang later.
 
 Protocol (one JSON object per line): the client sends {"cwd", "args", "env", "log"}; the
 server answers {"pid": child} at once and {"code": exit status} when the child is done.
@@ -26,11 +28,12 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-COMMON = ("numpy", "yaml", "rich", "typer", "PIL.Image", "matplotlib", "pytest")
+# Not onnxruntime: its import starts a thread (and takes 20 ms once numpy and onnx are in).
+COMMON = ("numpy", "yaml", "rich", "typer", "PIL.Image", "matplotlib", "optuna", "pytest", "onnx")
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "pytorch": (*COMMON, "torch", "torch.export", "torch.onnx", "onnx", "onnxscript", "onnxruntime"),
-    "tensorflow": COMMON,
-    "jax": COMMON,
+    "pytorch": (*COMMON, "torch", "torch.export", "torch.onnx", "onnxscript"),
+    "tensorflow": (*COMMON, "tensorflow", "keras", "tf2onnx", "ai_edge_litert.interpreter"),
+    "jax": (*COMMON, "jax", "jax.numpy", "flax.nnx", "optax", "jax2onnx"),
 }
 
 
@@ -110,6 +113,7 @@ def _child(job: dict[str, Any]) -> None:
         os.environ.update(job["env"])
         for directory in site.getsitepackages():  # the project was installed after we started
             site.addsitedir(directory)
+        sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         import pytest
 
         sys.argv = ["pytest", *job["args"]]
@@ -122,11 +126,27 @@ def _child(job: dict[str, Any]) -> None:
         os._exit(code)
 
 
+def _thread_count() -> int:
+    """This process's OS threads (Linux), native ones included; 0 where /proc is missing."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
+def preload(modules: tuple[str, ...]) -> None:
+    """Import `modules`; refuse (SystemExit) one whose import starts a thread."""
+    baseline = _thread_count()
+    for module in modules:
+        importlib.import_module(module)
+        if _thread_count() > baseline:
+            raise SystemExit(f"dlgen.warm: importing {module} started a thread; forking would be unsafe")
+
+
 def serve(framework: str) -> None:
     """Import the framework's libraries, then run one forked pytest per request line."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for module in PRELOAD.get(framework, COMMON):
-        importlib.import_module(module)
+    preload(PRELOAD.get(framework, COMMON))
     for line in sys.stdin:
         job = json.loads(line)
         pid = os.fork()
