@@ -1,5 +1,6 @@
 """`quantize`, `serve`, `prune` and `distill` are rendered exactly where the support modules
-say: `onnx_deployment` tasks with onnx among the exports, `pruning` and `distillation` tasks."""
+say: `onnx_deployment` tasks with onnx among the exports, `tflite_quantization` tasks with
+tflite among them, `pruning` and `distillation` tasks."""
 
 from __future__ import annotations
 
@@ -52,6 +53,30 @@ def test_no_deployment_commands_without_onnx_or_outside_those_tasks(
     assert "fastapi" not in (tmp_path / "proj/pyproject.toml").read_text()
     cli = (tmp_path / "proj/src/proj/cli.py").read_text()
     assert "def serve(" not in cli and "def quantize(" not in cli
+
+
+@pytest.mark.parametrize(
+    ("framework", "export", "formats"),
+    [
+        ("tensorflow", ["tflite"], ["tflite"]),
+        ("tensorflow", ["onnx", "tflite"], ["onnx", "tflite"]),
+        ("jax", ["onnx", "tflite"], ["onnx"]),  # see support/jax.py
+        ("pytorch", ["onnx"], ["onnx"]),
+    ],
+)
+def test_quantize_offers_the_formats_it_can_quantize(
+    tmp_path: Path, framework: str, export: list[str], formats: list[str]
+) -> None:
+    files = rendered(tmp_path, framework=framework, architecture="mlp", export=export)
+    assert "src/proj/quantize.py" in files
+    assert ("tests/test_quantize_tflite.py" in files) is ("tflite" in formats)
+    assert ("src/proj/serve.py" in files) is ("onnx" in formats)  # serve runs ONNX only
+    quantize = (tmp_path / "proj/src/proj/quantize.py").read_text()
+    listed = ", ".join(f'"{name}"' for name in formats) + ("," if len(formats) == 1 else "")
+    assert f"FORMATS = ({listed})" in quantize
+    cli = (tmp_path / "proj/src/proj/cli.py").read_text()
+    assert f"which export to quantize: {' or '.join(formats)}" in cli
+    assert ("def serve(" in cli) is ("onnx" in formats)
 
 
 @pytest.mark.parametrize(

@@ -176,8 +176,10 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "default": "{{ " + json.dumps({t.id: t.modality for t in tasks}) + "[task] }}",
             "when": False,
         },
-        # Whether the project gets `serve` and `quantize` (over its ONNX export), `prune`, `distill`.
+        # Whether the project gets `serve` and `quantize` (over its ONNX export), `quantize
+        # --format tflite`, `prune`, `distill`.
         "onnx_deployment": _supported_by_task("onnx_deployment", "'onnx' in export and "),
+        "tflite_quantization": _supported_by_task("tflite_quantization", "'tflite' in export and "),
         "pruning": _supported_by_task("pruning"),
         "distillation": _supported_by_task("distillation"),
     }

@@ -22,6 +22,9 @@ class FrameworkSupport:
     # Tasks whose projects get `serve` (FastAPI over the ONNX export) and `quantize` (int8) when
     # onnx is among the exports: templates/deploy/tasks/<task>/.
     onnx_deployment: tuple[str, ...] = ()
+    # Tasks whose projects get `quantize --format tflite` (the TFLite converter's calibrated
+    # integer quantization) when tflite is among the exports.
+    tflite_quantization: tuple[str, ...] = ()
     # Tasks whose projects get `prune` (magnitude pruning with fine-tuning).
     pruning: tuple[str, ...] = ()
     # Tasks whose projects get `distill` (a smaller preset trained from a teacher's logits).

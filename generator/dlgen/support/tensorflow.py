@@ -22,4 +22,5 @@ SUPPORT = FrameworkSupport(
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
+    tflite_quantization=("image_classification",),
 )
