@@ -1,6 +1,6 @@
 """`quantize`, `serve`, `prune` and `distill` are rendered exactly where the support modules
 say: `onnx_deployment` tasks with onnx among the exports, `tflite_quantization` tasks with
-tflite among them, `pruning` and `distillation` tasks."""
+tflite among them, `monitoring`, `pruning` and `distillation` tasks."""
 
 from __future__ import annotations
 
@@ -90,9 +90,13 @@ def test_quantize_offers_the_formats_it_can_quantize(
         ("distill", {"task": "text_classification", "architecture": "gru"}, True),
         ("distill", {"task": "time_series_forecasting", "architecture": "lstm"}, False),
         ("distill", {"framework": "jax", "architecture": "mlp"}, False),
+        ("monitor", {"framework": "pytorch", "architecture": "mlp", "export": []}, True),
+        ("monitor", {"framework": "tensorflow", "architecture": "mlp"}, True),
+        ("monitor", {"framework": "jax", "architecture": "mlp"}, True),
+        ("monitor", {"task": "text_classification", "architecture": "gru"}, False),
     ],
 )
-def test_prune_and_distill_follow_the_support_modules(
+def test_prune_distill_and_monitor_follow_the_support_modules(
     tmp_path: Path, command: str, flags: dict[str, object], offered: bool
 ) -> None:
     files = rendered(tmp_path, **flags)

@@ -177,9 +177,10 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "when": False,
         },
         # Whether the project gets `serve` and `quantize` (over its ONNX export), `quantize
-        # --format tflite`, `prune`, `distill`.
+        # --format tflite`, `monitor`, `prune`, `distill`.
         "onnx_deployment": _supported_by_task("onnx_deployment", "'onnx' in export and "),
         "tflite_quantization": _supported_by_task("tflite_quantization", "'tflite' in export and "),
+        "monitoring": _supported_by_task("monitoring"),
         "pruning": _supported_by_task("pruning"),
         "distillation": _supported_by_task("distillation"),
     }

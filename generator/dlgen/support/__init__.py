@@ -25,6 +25,8 @@ class FrameworkSupport:
     # Tasks whose projects get `quantize --format tflite` (the TFLite converter's calibrated
     # integer quantization) when tflite is among the exports.
     tflite_quantization: tuple[str, ...] = ()
+    # Tasks whose projects get `monitor` (drift of new inputs and predictions, PSI/KS).
+    monitoring: tuple[str, ...] = ()
     # Tasks whose projects get `prune` (magnitude pruning with fine-tuning).
     pruning: tuple[str, ...] = ()
     # Tasks whose projects get `distill` (a smaller preset trained from a teacher's logits).

@@ -22,5 +22,6 @@ SUPPORT = FrameworkSupport(
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
+    monitoring=("image_classification",),
     tflite_quantization=("image_classification",),
 )
