@@ -41,6 +41,7 @@ bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.m
 	$(PY) benchmarks/jax_training.py --write
 	$(PY) benchmarks/tensorflow_training.py --write
 	$(PY) benchmarks/deployment.py --write
+	$(PY) benchmarks/tflite_quantization.py --write
 
 lock: $(VENV)/.installed
 	(echo '# Versions the suite was last run with (pip freeze); `make lock` refreshes them.'; \

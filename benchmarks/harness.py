@@ -24,11 +24,13 @@ def ensure_stable_malloc() -> None:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC})
 
 
-def generated_project(workdir: Path, framework: str, arch: str) -> tuple[Path, ModuleType]:
-    """Render `bench` (defaults, `arch`, ONNX export) and import its package and MODULES."""
+def generated_project(
+    workdir: Path, framework: str, arch: str, export: str = "onnx"
+) -> tuple[Path, ModuleType]:
+    """Render `bench` (defaults, `arch`, the `export` formats) and import its package and MODULES."""
     project = workdir / "bench"
     cmd = [str(Path(sys.executable).with_name("dlgen")), "new", str(project), "--defaults"]
-    options = ["--framework", framework, "--architecture", arch, "--export", "onnx"]
+    options = ["--framework", framework, "--architecture", arch, "--export", export]
     subprocess.run([*cmd, *options], check=True, capture_output=True)
     sys.path.insert(0, str(project / "src"))
     pkg = importlib.import_module("bench")
