@@ -34,39 +34,40 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.harness import (  # noqa: E402
-    ensure_stable_malloc,
-    generated_project,
-    interleaved_ms,
-    latency_rows,
-    publish,
-    stats,
-)
+from benchmarks.harness import ensure_stable_malloc, generated_project, publish, stats  # noqa: E402
 
 DEPLOY_MODULES = ("checkpoint", "quantize", "prune", "distill", "serve", "exported")
 
 
-def latencies(pkg, cfg, export_dir: Path) -> dict[str, dict[int, list[float]]]:
-    """ms per call of the eager model, ONNX float32 and ONNX int8, interleaved per round."""
+def latencies(
+    pkg, cfg, export_dir: Path, rounds: int = 50, warmup: int = 10
+) -> dict[str, dict[int, list[float]]]:
+    """ms per call of the eager model, ONNX float32 and ONNX int8, interleaved per iteration."""
     import torch
 
     model, _ = pkg.checkpoint.load_model(Path(cfg.output_dir) / "best.pt")
-    float32 = pkg.exported.ExportedModel(export_dir, max_batch=64)
-    int8 = pkg.exported.ExportedModel(export_dir, max_batch=64, int8=True)
-    out: dict[str, dict[int, list[float]]] = {}
+    runners = {
+        "eager PyTorch": None,
+        "onnxruntime float32": pkg.exported.ExportedModel(export_dir, max_batch=64),
+        "onnxruntime int8": pkg.exported.ExportedModel(export_dir, max_batch=64, int8=True),
+    }
+    out: dict[str, dict[int, list[float]]] = {name: {} for name in runners}
     for batch in (1, 32):
         x = torch.randn(batch, cfg.data.channels, cfg.data.image_size, cfg.data.image_size)
         array = x.numpy()
+        times: dict[str, list[float]] = {name: [] for name in runners}
         with torch.inference_mode():
-            times = interleaved_ms(
-                {
-                    "eager PyTorch": lambda x=x: model(x),
-                    "onnxruntime float32": lambda a=array: float32.run({float32.input_names[0]: a}),
-                    "onnxruntime int8": lambda a=array: int8.run({int8.input_names[0]: a}),
-                }
-            )
-        for name, values in times.items():
-            out.setdefault(name, {})[batch] = values
+            for i in range(rounds + warmup):
+                for name, runner in runners.items():
+                    started = time.perf_counter()
+                    if runner is None:
+                        model(x)
+                    else:
+                        runner.run({runner.input_names[0]: array})
+                    if i >= warmup:
+                        times[name].append((time.perf_counter() - started) * 1000)
+        for name in runners:
+            out[name][batch] = times[name]
     return out
 
 
@@ -168,7 +169,9 @@ def main() -> None:
         "| inference, ms per call | min | median | max |",
         "|---|---|---|---|",
     ]
-    lines += latency_rows(timing)
+    for name, by_batch in timing.items():
+        for batch, values in by_batch.items():
+            lines.append(f"| {name}, batch {batch} | {stats(values, '{:.2f}')} |")
     for count, values in serving.items():
         name = f"`serve`: POST /predict with {count} PNG image(s), round trip"
         lines.append(f"| {name} | {stats(values, '{:.2f}')} |")

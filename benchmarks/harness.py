@@ -8,8 +8,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -43,30 +41,6 @@ def generated_project(
 
 def stats(values: list[float], fmt: str = "{:.0f}") -> str:
     return " | ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
-
-
-def interleaved_ms(
-    calls: dict[str, Callable[[], object]], rounds: int = 50, warmup: int = 10
-) -> dict[str, list[float]]:
-    """ms per call of each callable, all of them once per round (after `warmup` rounds), so
-    that a slow phase of the machine slows them alike."""
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    for i in range(rounds + warmup):
-        for name, call in calls.items():
-            started = time.perf_counter()
-            call()
-            if i >= warmup:
-                times[name].append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def latency_rows(timing: dict[str, dict[int, list[float]]]) -> list[str]:
-    """Markdown rows `| name, batch B | min | median | max |` of ms per call by model and batch."""
-    return [
-        f"| {name}, batch {batch} | {stats(values, '{:.2f}')} |"
-        for name, by_batch in timing.items()
-        for batch, values in by_batch.items()
-    ]
 
 
 def cpu_seconds() -> float:

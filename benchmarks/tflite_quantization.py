@@ -24,35 +24,37 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.harness import (  # noqa: E402
-    ensure_stable_malloc,
-    generated_project,
-    interleaved_ms,
-    latency_rows,
-    publish,
-)
+from benchmarks.harness import ensure_stable_malloc, generated_project, publish, stats  # noqa: E402
 
 
-def latencies(pkg, cfg, export_dir: Path) -> dict[str, dict[int, list[float]]]:
+def latencies(
+    pkg, cfg, export_dir: Path, rounds: int = 50, warmup: int = 10
+) -> dict[str, dict[int, list[float]]]:
     """ms per call of the Keras model and of the float32 and int8 TFLite models, interleaved."""
     import numpy as np
 
     model, _ = pkg.checkpoint.load_model(Path(cfg.output_dir) / "best.keras")
-    float32 = pkg.quantize.LiteRTModel(export_dir, max_batch=64)
-    int8 = pkg.quantize.LiteRTModel(export_dir, max_batch=64, int8=True)
-    out: dict[str, dict[int, list[float]]] = {}
+    runners = {
+        "Keras (TensorFlow, eager call)": None,
+        "LiteRT float32 (`model.tflite`)": pkg.quantize.LiteRTModel(export_dir, max_batch=64),
+        "LiteRT int8 (`model.int8.tflite`)": pkg.quantize.LiteRTModel(export_dir, max_batch=64, int8=True),
+    }
+    out: dict[str, dict[int, list[float]]] = {name: {} for name in runners}
     for batch in (1, 32):
         size = (batch, cfg.data.image_size, cfg.data.image_size, cfg.data.channels)
         x = np.random.default_rng(0).random(size, dtype=np.float32)
-        times = interleaved_ms(
-            {
-                "Keras (TensorFlow, eager call)": lambda x=x: model(x, training=False),
-                "LiteRT float32 (`model.tflite`)": lambda x=x: float32.run({float32.input_names[0]: x}),
-                "LiteRT int8 (`model.int8.tflite`)": lambda x=x: int8.run({int8.input_names[0]: x}),
-            }
-        )
-        for name, values in times.items():
-            out.setdefault(name, {})[batch] = values
+        times: dict[str, list[float]] = {name: [] for name in runners}
+        for i in range(rounds + warmup):
+            for name, runner in runners.items():
+                started = time.perf_counter()
+                if runner is None:
+                    model(x, training=False)
+                else:
+                    runner.run({runner.input_names[0]: x})
+                if i >= warmup:
+                    times[name].append((time.perf_counter() - started) * 1000)
+        for name in runners:
+            out[name][batch] = times[name]
     return out
 
 
@@ -103,7 +105,9 @@ def main() -> None:
         "| inference, ms per call | min | median | max |",
         "|---|---|---|---|",
     ]
-    lines += latency_rows(timing)
+    for name, by_batch in timing.items():
+        for batch, values in by_batch.items():
+            lines.append(f"| {name}, batch {batch} | {stats(values, '{:.2f}')} |")
     publish("\n".join(lines), args.write)
 
 

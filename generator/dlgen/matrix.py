@@ -262,9 +262,9 @@ _installed: set[str] = set()  # packaging keys this process has installed and ch
 def packaging_key(project: Path) -> str:
     """What installing the project and `pip check` depend on: its build system, Python range,
     dependencies and extras; not its name, description, entry point or package path, which
-    change nothing pip checks. Two projects with the same key install the same way and pass or
-    fail the same check, so the matrix runs both steps once per key (and for every full-depth
-    combination); the others run their tests from `src/`."""
+    change nothing pip checks. Two projects with the same key install
+    the same way and pass or fail the same check, so the matrix runs both steps once per key
+    (and for every full-depth combination); the others run their tests from `src/`."""
     import tomllib
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
@@ -352,7 +352,7 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
             ("pip-check", [py, "-m", "pip", "check"]),
             ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
         ]
-        if not _needs_install(combo, key):  # a project with the same key already passed both
+        if not _needs_install(combo, key):  # an identical pyproject.toml already passed both
             commands = commands[2:]
             source = str(project / "src")
             run_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))}
