@@ -24,6 +24,7 @@ import fnmatch
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -97,6 +98,8 @@ class Runner:
             "tail": output.strip().splitlines()[-6:],
             **record,
         }
+        if summary := pytest_summary(output):
+            entry["summary"] = summary
         self.steps.append(entry)
         self.log.write(f"\n===== {project} {name} rc={rc} {seconds:.1f}s\n$ {' '.join(cmd)}\n{output}\n")
         self.log.flush()
@@ -107,6 +110,13 @@ class Runner:
     def save(self) -> None:
         """results.json after every step: a run cut off by its time limit still reports."""
         (self.out / "results.json").write_text(json.dumps({"env": self.env, "steps": self.steps}, indent=1))
+
+
+def pytest_summary(output: str) -> str:
+    """pytest's closing line ("85 passed, 2 skipped in 36.5s"); warnings can follow it."""
+    lines = [line.strip("= ") for line in output.splitlines()]
+    found = [line for line in lines if re.match(r"\d+ (passed|failed|errors?)\b", line)]
+    return found[-1] if found else ""
 
 
 def epoch_rate(metrics: Path, images: int) -> dict:
@@ -187,8 +197,10 @@ def run(root: Path, out: Path, budget: float, overrides: list[str], quick: bool,
     jimg = [f"data.root={big}", "data.batch_size=256"]
     train(p, "bf16", jimg, images=12000, timeout=180)
     train(p, "fp32", [*jimg, "hardware.precision=fp32"], images=12000, timeout=180)
-    r.step(p, "pytest", [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "4"], 240)
-    train("jax_resnet_dp", "sharded_bf16", jimg, images=12000, timeout=180)
+    r.step(p, "pytest", [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "8"], 240)
+    p = "jax_resnet_dp"
+    train(p, "sharded_bf16", jimg, images=12000, timeout=180)
+    r.step(p, "pytest", [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "8"], 240)
     # 4. Other task families on one GPU: sample data, two epochs, evaluate, tests.
     for p in ("pt_text_cuda", "pt_detr_cuda", "pt_ddpm_cuda", "jax_lstm_cuda"):
         r.step(p, "sample-data", [py, "-m", p, "sample-data", "data"], 60)
@@ -203,30 +215,29 @@ def run(root: Path, out: Path, budget: float, overrides: list[str], quick: bool,
 
 def report(runs: list[Path], write: bool) -> None:
     """One table per run (a run after fixes follows the run that found them)."""
-    first = json.loads(runs[0].read_text())["env"]
     lines = [
         "## Generated projects on a real GPU",
         "",
-        f"{first['date']}, one {first['gpu']}; Python {first['python']}, torch {first['torch']}; "
-        f"jax, flax, optax, devices: {first['jax']}. Run by `benchmarks/gpu_projects.py` through "
-        "each project's own commands and tests (raw results in `benchmarks/gpu-runs/`). Training "
-        "rate: the 12,000 images of one epoch (10,000 train + 2,000 val 32x32 PNGs, batch 256, "
-        "8 DataLoader workers for PyTorch) over the median wall time of epochs 2-3 (epoch 1 "
-        "pays start-up and compilation).",
+        "Run by `benchmarks/gpu_projects.py` through each project's own commands and tests, under "
+        "the GPU machine's own Python and packages (raw results and logs in "
+        "`benchmarks/gpu-runs/`). Training rate: the 12,000 images of one epoch (10,000 train + "
+        "2,000 val 32x32 PNGs, batch 256, 8 DataLoader workers for PyTorch) over the median wall "
+        "time of epochs 2-3 (epoch 1 pays start-up and compilation).",
     ]
     for number, path in enumerate(runs, 1):
+        env = json.loads(path.read_text())["env"]
         lines += [
             "",
-            f"Run {number} (`{path.name}`):",
+            f"Run {number} (`{path.name}`), {env['date']}: {env['gpu']}; Python {env['python']}, "
+            f"torch {env['torch']}; jax, flax, optax, devices: {env['jax']}.",
             "",
             "| project | step | result | seconds | images/s |",
             "|---|---|---|---|---|",
         ]
         for s in json.loads(path.read_text())["steps"]:
             rate = s.get("images_per_s", "")
-            lines.append(
-                f"| {s['project']} | {s['step']} | {s['status']} | {s.get('seconds', '')} | {rate} |"
-            )
+            result = f"{s['status']}: {s['summary']}" if s.get("summary") else s["status"]
+            lines.append(f"| {s['project']} | {s['step']} | {result} | {s.get('seconds', '')} | {rate} |")
     text = "\n".join(lines)
     print(text)
     if write:

@@ -8,11 +8,13 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
 def write_section(text: str) -> None:
-    """Replace the section whose heading is `text`'s first line (or append it)."""
+    """Replace, where it stands, the section whose heading is `text`'s first line (or append it)."""
     heading = text.splitlines()[0]
     current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     start = current.find(heading + "\n")
-    if start != -1:
-        end = current.find("\n## ", start + 1)
-        current = current[:start] + (current[end + 1 :] if end != -1 else "")
-    RESULTS.write_text(current.rstrip() + "\n\n" + text.rstrip() + "\n")
+    if start == -1:
+        RESULTS.write_text(current.rstrip() + "\n\n" + text.rstrip() + "\n")
+        return
+    end = current.find("\n## ", start + 1)
+    after = current[end + 1 :] if end != -1 else ""
+    RESULTS.write_text(current[:start] + text.rstrip() + "\n" + ("\n" + after if after else ""))
