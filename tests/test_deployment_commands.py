@@ -93,7 +93,8 @@ def test_quantize_offers_the_formats_it_can_quantize(
         ("monitor", {"framework": "pytorch", "architecture": "mlp", "export": []}, True),
         ("monitor", {"framework": "tensorflow", "architecture": "mlp"}, True),
         ("monitor", {"framework": "jax", "architecture": "mlp"}, True),
-        ("monitor", {"task": "text_classification", "architecture": "gru"}, False),
+        ("monitor", {"task": "text_classification", "architecture": "gru"}, True),
+        ("monitor", {"task": "time_series_forecasting", "architecture": "lstm"}, False),
     ],
 )
 def test_prune_distill_and_monitor_follow_the_support_modules(
@@ -103,3 +104,6 @@ def test_prune_distill_and_monitor_follow_the_support_modules(
     assert (f"src/proj/{command}.py" in files) is offered
     assert (f"tests/test_{command}.py" in files) is offered
     assert (f"def {command}(" in (tmp_path / "proj/src/proj/cli.py").read_text()) is offered
+    if command == "monitor":  # the task-neutral statistics and their tests come with it
+        assert ("src/proj/drift.py" in files) is offered
+        assert ("tests/test_drift.py" in files) is offered

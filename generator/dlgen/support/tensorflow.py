@@ -22,6 +22,6 @@ SUPPORT = FrameworkSupport(
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
-    monitoring=("image_classification",),
+    monitoring=("image_classification", "text_classification"),
     tflite_quantization=("image_classification",),
 )
