@@ -38,6 +38,26 @@ def test_plan_covers_every_pair_involving_an_option() -> None:
     assert len(plan) < len(list(CATALOG.combinations())) * 24  # far fewer than the full product
 
 
+def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_path: Path) -> None:
+    plan = matrix.plan()
+    full = [(c.task, c.framework) for c in plan if c.depth == "full"]
+    assert sorted(full) == sorted({(c.task, c.framework) for c in plan})  # workflow: per task
+    models = [(c.task, c.architecture, c.framework) for c in plan if c.depth in ("full", "model")]
+    assert sorted(models) == sorted({(c.task, c.architecture, c.framework) for c in plan})
+    assert all(c.hardware == "cpu" for c in plan if c.depth != "smoke")
+
+    (tmp_path / "tests").mkdir()
+    for name in ("test_cli.py", "test_model.py", "test_tune.py", "test_train.py", "test_quantize.py"):
+        (tmp_path / "tests" / name).write_text("")
+    combo = dataclasses.replace(plan[0], depth="model")
+    assert matrix._test_selection(combo, tmp_path) == [
+        "tests/test_model.py",
+        "tests/test_quantize.py",
+        "tests/test_train.py",
+    ]
+    assert matrix._test_selection(dataclasses.replace(combo, depth="full"), tmp_path) == []
+
+
 def test_shards_partition_the_plan() -> None:
     plan = matrix.plan()
     shards = [matrix.shard(plan, f"{i}/3") for i in (1, 2, 3)]
@@ -114,8 +134,14 @@ with open(sys.argv[1], "a") as handle:
 """
 
 
-def test_installs_and_checks_take_turns_across_processes() -> None:
-    """An xdist worker's `pip check` must not read a package another worker is installing."""
+def test_installs_and_checks_take_turns_across_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An xdist worker's `pip check` must not read a package another worker is installing.
+
+    The lock file is this test's own: the environment's real one may be held by a matrix
+    combination another xdist worker is installing at this moment."""
+    monkeypatch.setattr(matrix, "ENVIRONMENT_LOCK", tmp_path / "pip.lock")
 
     def other_process_sees() -> str:
         probe = [sys.executable, "-c", TRY_LOCK, str(matrix.ENVIRONMENT_LOCK)]

@@ -47,6 +47,18 @@ SMOKE_TESTS = (
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
     "tests/test_export.py",
 )
+# The workflow around a model: the CLI end to end, tuning, run records, drift monitoring and
+# serving are the same files whatever the architecture (they take the model as a black box),
+# so they run once per task x framework; every other architecture runs the rest of its suite
+# (model, data, training, tracking with its tracker, export, quantize, prune, distill, ...).
+WORKFLOW_TESTS = (
+    "tests/test_cli.py",
+    "tests/test_tune.py",
+    "tests/test_runs.py",
+    "tests/test_monitor.py",
+    "tests/test_drift.py",
+    "tests/test_serve.py",
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,8 @@ class Combination:
     tracker: str
     ci: str
     reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
-    depth: str = "full"  # "full": the project's whole suite; "smoke": SMOKE_TESTS only
+    # "full": the project's whole suite; "model": all but WORKFLOW_TESTS; "smoke": SMOKE_TESTS
+    depth: str = "full"
 
     @property
     def id(self) -> str:
@@ -148,14 +161,19 @@ def plan(catalog: Catalog = CATALOG) -> list[Combination]:
 
 
 def _assign_depth(combos: list[Combination]) -> list[Combination]:
-    """Depth follows what a variant changes: the whole generated suite runs once per
-    task x architecture x framework (its first combination); the others run SMOKE_TESTS."""
-    seen: set[tuple[str, str, str]] = set()
+    """Depth follows what a variant changes: the whole generated suite runs once per task x
+    framework (its first combination), the architecture-dependent part of it once per task x
+    architecture x framework (the first combination of each), and the other variants run
+    SMOKE_TESTS."""
+    seen_tasks: set[tuple[str, str]] = set()
+    seen_models: set[tuple[str, str, str]] = set()
     result = []
     for combo in combos:
-        key = (combo.task, combo.architecture, combo.framework)
-        result.append(dataclasses.replace(combo, depth="smoke" if key in seen else "full"))
-        seen.add(key)
+        task, model = (combo.task, combo.framework), (combo.task, combo.architecture, combo.framework)
+        depth = "smoke" if model in seen_models else "model" if task in seen_tasks else "full"
+        result.append(dataclasses.replace(combo, depth=depth))
+        seen_tasks.add(task)
+        seen_models.add(model)
     return result
 
 
@@ -252,6 +270,9 @@ def _test(
 def _test_selection(combo: Combination, project: Path) -> list[str]:
     if combo.depth == "full":
         return []
+    if combo.depth == "model":
+        files = sorted(path.relative_to(project).as_posix() for path in (project / "tests").glob("test_*.py"))
+        return [name for name in files if name not in WORKFLOW_TESTS]
     return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()]
 
 
