@@ -9,6 +9,7 @@ $(VENV)/.installed: pyproject.toml .ci/requirements.txt .ci/constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -r .ci/requirements.txt -c .ci/constraints.txt
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check  # once: the matrix then checks each project's own dependencies
 	touch $@
 
 demo: $(VENV)/.installed  ## generate ./demo with the defaults, then sample-data, train, evaluate, export, predict

@@ -196,8 +196,8 @@ def test_a_preload_that_starts_a_thread_is_refused(tmp_path: Path, monkeypatch) 
         warm.preload(("starts_a_thread",))
 
 
-def test_install_and_pip_check_run_once_per_packaging_key(tmp_path: Path, monkeypatch) -> None:
-    """Projects whose dependencies and build settings agree install and check alike."""
+def test_install_runs_once_per_packaging_key(tmp_path: Path, monkeypatch) -> None:
+    """Projects whose dependencies and build settings agree install alike."""
     from dlgen.render import render
 
     combo = next(c for c in matrix.plan() if c.depth == "smoke" and c.framework == "pytorch")

@@ -228,10 +228,10 @@ ENVIRONMENT_LOCK = Path(sys.prefix) / ".dlgen-matrix-pip.lock"  # see _environme
 def _environment_lock() -> Iterator[None]:
     """Hold the shared environment's package set still, across threads and processes.
 
-    Combinations install into one environment, and `pip check` reads every installed
-    package's metadata: a check that runs while another worker (an xdist process) is half-way
-    through installing or uninstalling reads a package without a version and crashes. So
-    installs, checks and uninstalls take turns (an flock on a file in the environment)."""
+    Combinations install into one environment, and two pip processes (xdist workers) that
+    install or uninstall at once could both rewrite the same files, and a `pip check` run
+    meanwhile read a package without a version and crash. So installs and uninstalls take
+    turns (an flock on a file in the environment)."""
     with open(ENVIRONMENT_LOCK, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -281,11 +281,10 @@ _installed: set[str] = set()  # packaging keys this process has installed and ch
 
 
 def packaging_key(project: Path) -> str:
-    """What installing the project and `pip check` depend on: its build system, Python range,
-    dependencies and extras; not its name, description, entry point or package path, which
-    change nothing pip checks. Two projects with the same key install
-    the same way and pass or fail the same check, so the matrix runs both steps once per key
-    (and for every full-depth combination); the others run their tests from `src/`."""
+    """What installing the project depends on: its build system, Python range, dependencies
+    and extras; not its name, description, entry point or package path. Two projects with the
+    same key install the same way, so the matrix installs once per key (and every full-depth
+    combination); the others run their tests from `src/`."""
     import tomllib
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
@@ -341,9 +340,10 @@ def template_snapshot() -> Path:
 
 
 def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
-    """Render, install (no deps) and `pip check` (once per packaging key), lint and test
-    one combination."""
+    """Render, check the declared dependencies against the environment, install (no deps;
+    once per packaging key), lint and test one combination."""
     from dlgen.render import render
+    from dlgen.requirements import unmet_requirements
 
     # At most the 32 characters a project name may have: long names are what stress the lint.
     name = f"mx{index}-{combo.architecture}-{combo.hardware}"[:MAX_NAME_LENGTH].rstrip("-_")
@@ -368,13 +368,18 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
             return result
         key = packaging_key(project)
         run_env = env  # what lint and tests run with
+        t = time.perf_counter()
+        unmet = unmet_requirements(project)
+        steps["requirements"] = time.perf_counter() - t
+        if unmet:
+            result.failed_step, result.output_tail = "requirements", "\n".join(unmet)
+            return result
         commands = [
             ("install", [py, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."]),
-            ("pip-check", [py, "-m", "pip", "check"]),
             ("lint", [py, "-m", "ruff", "check", "--no-cache", "."]),
         ]
-        if not _needs_install(combo, key):  # an identical pyproject.toml already passed both
-            commands = commands[2:]
+        if not _needs_install(combo, key):  # an identical pyproject.toml already installed
+            commands = commands[1:]
             source = str(project / "src")
             run_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))}
         for step, cmd in commands:
