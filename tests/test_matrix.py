@@ -45,6 +45,8 @@ def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_pat
     models = [(c.task, c.architecture, c.framework) for c in plan if c.depth in ("full", "model")]
     assert sorted(models) == sorted({(c.task, c.architecture, c.framework) for c in plan})
     assert all(c.hardware == "cpu" for c in plan if c.depth != "smoke")
+    launchers = [(c.task, c.framework, c.hardware) for c in plan if c.launchers]
+    assert sorted(launchers) == sorted({(c.task, c.framework, c.hardware) for c in plan})  # per hardware
 
     (tmp_path / "tests").mkdir()
     for name in ("test_cli.py", "test_model.py", "test_tune.py", "test_train.py", "test_quantize.py"):
@@ -56,6 +58,9 @@ def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_pat
         "tests/test_train.py",
     ]
     assert matrix._test_selection(dataclasses.replace(combo, depth="full"), tmp_path) == []
+    later = dataclasses.replace(combo, depth="smoke", launchers=False)
+    selection = matrix._test_selection(later, tmp_path)
+    assert selection[selection.index("--deselect") + 1] in matrix.LAUNCHER_TESTS
 
 
 def test_shards_partition_the_plan() -> None:

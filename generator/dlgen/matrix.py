@@ -41,7 +41,14 @@ LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 # tests, a real training run on its runtime (writing checkpoints, metrics and the tracker's
 # files) and each of its export formats' parity check. The CLI end to end, evaluate and
 # predict do not depend on those answers: the full-depth run of the same model covers them.
-PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider", "-p", "no:cookies", "-p", "no:copie")
+PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider")
+# A generated project's tests run with pytest's own plugins only (PYTEST_DISABLE_PLUGIN_AUTOLOAD):
+# its environment has none of the plugins dlgen's has (hypothesis, anyio, copier's, cookiecutter's,
+# ...), so a test that leaned on one would pass here and fail there; loading and
+# assertion-rewriting them also cost 2-4 s per run (benchmarks/RESULTS.md).
+# TF_CPP_MIN_LOG_LEVEL: TensorFlow's C++ warnings (Grappler's cost estimator writes lines of
+# kilobytes) would push a failure's assertion out of the report's tail.
+TEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
 SMOKE_TESTS = (
     "tests/test_hardware.py",
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
@@ -59,6 +66,14 @@ WORKFLOW_TESTS = (
     "tests/test_drift.py",
     "tests/test_serve.py",
 )
+# A hardware's launcher end to end (its script, torchrun or SLURM, the rendezvous) takes the
+# model as a black box too: once per task x framework x hardware. The other architectures'
+# multi-process runs still go through torchrun in the multi-GPU DDP step test.
+LAUNCHER_TESTS = (
+    "tests/test_hardware.py::test_the_launcher_without_gpus_says_how_to_train_on_the_cpu",
+    "tests/test_hardware.py::test_launch_script_requires_the_rendezvous_host",
+    "tests/test_hardware.py::test_the_slurm_job_trains_on_two_processes_and_one_resumes",
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,7 @@ class Combination:
     reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
     # "full": the project's whole suite; "model": all but WORKFLOW_TESTS; "smoke": SMOKE_TESTS
     depth: str = "full"
+    launchers: bool = True  # whether LAUNCHER_TESTS run: the first of each task x framework x hardware
 
     @property
     def id(self) -> str:
@@ -164,16 +180,19 @@ def _assign_depth(combos: list[Combination]) -> list[Combination]:
     """Depth follows what a variant changes: the whole generated suite runs once per task x
     framework (its first combination), the architecture-dependent part of it once per task x
     architecture x framework (the first combination of each), and the other variants run
-    SMOKE_TESTS."""
+    SMOKE_TESTS; LAUNCHER_TESTS run in the first combination of each task x framework x hardware."""
     seen_tasks: set[tuple[str, str]] = set()
     seen_models: set[tuple[str, str, str]] = set()
+    seen_hardware: set[tuple[str, str, str]] = set()
     result = []
     for combo in combos:
         task, model = (combo.task, combo.framework), (combo.task, combo.architecture, combo.framework)
+        hardware = (combo.task, combo.framework, combo.hardware)
         depth = "smoke" if model in seen_models else "model" if task in seen_tasks else "full"
-        result.append(dataclasses.replace(combo, depth=depth))
+        result.append(dataclasses.replace(combo, depth=depth, launchers=hardware not in seen_hardware))
         seen_tasks.add(task)
         seen_models.add(model)
+        seen_hardware.add(hardware)
     return result
 
 
@@ -268,12 +287,14 @@ def _test(
 
 
 def _test_selection(combo: Combination, project: Path) -> list[str]:
+    """pytest's arguments that pick the combination's share of its project's suite."""
+    deselect = [] if combo.launchers else [arg for test in LAUNCHER_TESTS for arg in ("--deselect", test)]
     if combo.depth == "full":
-        return []
+        return deselect
     if combo.depth == "model":
         files = sorted(path.relative_to(project).as_posix() for path in (project / "tests").glob("test_*.py"))
-        return [name for name in files if name not in WORKFLOW_TESTS]
-    return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()]
+        return [name for name in files if name not in WORKFLOW_TESTS] + deselect
+    return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()] + deselect
 
 
 _installed_lock = threading.Lock()
@@ -348,7 +369,7 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
     # At most the 32 characters a project name may have: long names are what stress the lint.
     name = f"mx{index}-{combo.architecture}-{combo.hardware}"[:MAX_NAME_LENGTH].rstrip("-_")
     project = workdir / name
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1", **TEST_ENV}
     py = sys.executable
     started = time.perf_counter()
     steps: dict[str, float] = {}
@@ -498,7 +519,9 @@ def write_report(results: Iterable[Result], out: Path) -> tuple[Path, Path]:
     lines[4:4] = _summary(results) + [""] + time_summary(results) + [""]
     for i, r in enumerate(results):
         status = "pass" if r.passed else f"[FAIL: {r.failed_step}](#failure-{i})"
-        why = f"{r.combination['reason']}, {r.combination['depth']}"
+        combo = r.combination
+        launchers = ", launchers" if combo.get("launchers") and combo["hardware"] != "cpu" else ""
+        why = f"{combo['reason']}, {combo['depth']}{launchers}"
         checks = ", ".join(r.steps) or "-"
         lines.append(f"| {i} | `{r.id}` | {why} | {checks} | {status} | {r.seconds:.1f} |")
     for i, r in enumerate(results):

@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import IO, Any
 
 # Not onnxruntime: its import starts a thread (and takes 20 ms once numpy and onnx are in).
-COMMON = ("numpy", "yaml", "rich", "typer", "PIL.Image", "matplotlib", "optuna", "pytest", "onnx")
+# matplotlib.pyplot (with the Agg backend serve() sets): every training run draws its curves.
+COMMON = ("numpy", "yaml", "rich", "typer", "PIL.Image", "matplotlib.pyplot", "optuna", "pytest", "onnx")
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "pytorch": (*COMMON, "torch", "torch.export", "torch.onnx", "onnxscript"),
+    # torch._dynamo: torch.optim imports it on a first optimizer (about 1.5 s).
+    "pytorch": (*COMMON, "torch", "torch._dynamo", "torch.export", "torch.onnx", "onnxscript"),
     "tensorflow": (*COMMON, "tensorflow", "keras", "tf2onnx", "ai_edge_litert.interpreter"),
     "jax": (*COMMON, "jax", "jax.numpy", "flax.nnx", "optax", "jax2onnx"),
 }
