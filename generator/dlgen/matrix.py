@@ -37,10 +37,6 @@ FRAMEWORK_SPECIFIC = ("architecture", "hardware", "tracker")  # rendered from te
 # Questions whose templates never meet: the CI file does not depend on the model.
 INDEPENDENT = {frozenset(("architecture", "ci"))}
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
-# What a variant that only changes hardware/export/tracker/CI must still pass: its hardware
-# tests, a real training run on its runtime (writing checkpoints, metrics and the tracker's
-# files) and each of its export formats' parity check. The CLI end to end, evaluate and
-# predict do not depend on those answers: the full-depth run of the same model covers them.
 PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider")
 # A generated project's tests run with pytest's own plugins only (PYTEST_DISABLE_PLUGIN_AUTOLOAD):
 # its environment has none of the plugins dlgen's has (hypothesis, anyio, copier's, cookiecutter's,
@@ -49,6 +45,10 @@ PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider")
 # TF_CPP_MIN_LOG_LEVEL: TensorFlow's C++ warnings (Grappler's cost estimator writes lines of
 # kilobytes) would push a failure's assertion out of the report's tail.
 TEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+# What a variant that only changes hardware/export/tracker/CI must still pass: its hardware
+# tests, a real training run on its runtime (writing checkpoints, metrics and the tracker's
+# files) and each of its export formats' parity check. The CLI end to end, evaluate and
+# predict do not depend on those answers: the full-depth run of the same model covers them.
 SMOKE_TESTS = (
     "tests/test_hardware.py",
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
