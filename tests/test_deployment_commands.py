@@ -1,6 +1,7 @@
-"""`quantize`, `serve`, `prune` and `distill` are rendered exactly where the support modules
-say: `onnx_deployment` tasks with onnx among the exports, `tflite_quantization` tasks with
-tflite among them, `monitoring`, `pruning` and `distillation` tasks."""
+"""`quantize`, `serve`, `prune`, `distill`, `monitor` and `crossval` are rendered exactly where
+the support modules say: `onnx_deployment` tasks with onnx among the exports,
+`tflite_quantization` tasks with tflite among them, `monitoring`, `cross_validation`, `pruning`
+and `distillation` tasks."""
 
 from __future__ import annotations
 
@@ -95,9 +96,13 @@ def test_quantize_offers_the_formats_it_can_quantize(
         ("monitor", {"framework": "jax", "architecture": "mlp"}, True),
         ("monitor", {"task": "text_classification", "architecture": "gru"}, True),
         ("monitor", {"task": "time_series_forecasting", "architecture": "lstm"}, False),
+        ("crossval", {"framework": "pytorch", "architecture": "mlp"}, True),
+        ("crossval", {"framework": "tensorflow", "task": "text_classification", "architecture": "gru"}, True),
+        ("crossval", {"framework": "jax", "architecture": "mlp"}, True),
+        ("crossval", {"task": "object_detection", "architecture": "detr"}, False),
     ],
 )
-def test_prune_distill_and_monitor_follow_the_support_modules(
+def test_prune_distill_monitor_and_crossval_follow_the_support_modules(
     tmp_path: Path, command: str, flags: dict[str, object], offered: bool
 ) -> None:
     files = rendered(tmp_path, **flags)
@@ -107,3 +112,5 @@ def test_prune_distill_and_monitor_follow_the_support_modules(
     if command == "monitor":  # the task-neutral statistics and their tests come with it
         assert ("src/proj/drift.py" in files) is offered
         assert ("tests/test_drift.py" in files) is offered
+    if command == "crossval":  # the fold split its data modules use comes with it
+        assert ("src/proj/folds.py" in files) is offered

@@ -177,10 +177,11 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "when": False,
         },
         # Whether the project gets `serve` and `quantize` (over its ONNX export), `quantize
-        # --format tflite`, `monitor`, `prune`, `distill`.
+        # --format tflite`, `monitor`, `crossval`, `prune`, `distill`.
         "onnx_deployment": _supported_by_task("onnx_deployment", "'onnx' in export and "),
         "tflite_quantization": _supported_by_task("tflite_quantization", "'tflite' in export and "),
         "monitoring": _supported_by_task("monitoring"),
+        "cross_validation": _supported_by_task("cross_validation"),
         "pruning": _supported_by_task("pruning"),
         "distillation": _supported_by_task("distillation"),
     }

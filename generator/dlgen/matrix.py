@@ -54,15 +54,16 @@ SMOKE_TESTS = (
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
     "tests/test_export.py",
 )
-# The workflow around a model: the CLI end to end, tuning, run records, drift monitoring and
-# serving are the same files whatever the architecture (they take the model as a black box),
-# so they run once per task x framework; every other architecture runs the rest of its suite
+# The workflow around a model: the CLI end to end, tuning, run records, cross-validation, drift
+# monitoring and serving are the same files whatever the architecture (they take the model as a
+# black box), so they run once per task x framework; every other architecture runs the rest of its suite
 # (model, data, training, tracking with its tracker, export, quantize, prune, distill, ...).
 WORKFLOW_TESTS = (
     "tests/test_cli.py",
     "tests/test_tune.py",
     "tests/test_runs.py",
     "tests/test_monitor.py",
+    "tests/test_crossval.py",
     "tests/test_drift.py",
     "tests/test_serve.py",
 )

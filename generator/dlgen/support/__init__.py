@@ -27,6 +27,9 @@ class FrameworkSupport:
     tflite_quantization: tuple[str, ...] = ()
     # Tasks whose projects get `monitor` (drift of new inputs and predictions, PSI/KS).
     monitoring: tuple[str, ...] = ()
+    # Tasks whose projects get `crossval` (k-fold cross-validation, stratified by class); their
+    # data modules read `data.folds` and `data.fold` (templates/mlops/folds_config.jinja).
+    cross_validation: tuple[str, ...] = ()
     # Tasks whose projects get `prune` (magnitude pruning with fine-tuning).
     pruning: tuple[str, ...] = ()
     # Tasks whose projects get `distill` (a smaller preset trained from a teacher's logits).

@@ -23,5 +23,6 @@ SUPPORT = FrameworkSupport(
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
     monitoring=("image_classification", "text_classification"),
+    cross_validation=("image_classification", "text_classification"),
     tflite_quantization=("image_classification",),
 )
