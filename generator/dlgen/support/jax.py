@@ -24,7 +24,7 @@ SUPPORT = FrameworkSupport(
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
     monitoring=("image_classification", "text_classification"),
-    cross_validation=("image_classification", "text_classification"),
+    cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # tflite_quantization: not yet. The converter's integer quantization of jax2tf graphs fails
     # for DenseNet (avg_pool lowers to STABLEHLO_REDUCE_WINDOW, which it cannot quantize) and
     # ViT (LiteRT's int8 DIV kernel rejects a divisor at its zero point at run time).

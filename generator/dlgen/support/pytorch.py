@@ -38,7 +38,7 @@ SUPPORT = FrameworkSupport(
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
     monitoring=("image_classification", "text_classification"),
-    cross_validation=("image_classification", "text_classification"),
+    cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # Not reinforcement_learning (its data comes from the model being pruned), image_generation
     # (adversarial and diffusion objectives, where a validation loss says little) nor
     # summarization (its tests train no shared checkpoint); TensorFlow and JAX: see the README.
