@@ -23,7 +23,7 @@ SUPPORT = FrameworkSupport(
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
-    monitoring=("image_classification", "text_classification"),
+    monitoring=("image_classification", "text_classification", "time_series_forecasting"),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # tflite_quantization: not yet. The converter's integer quantization of jax2tf graphs fails
     # for DenseNet (avg_pool lowers to STABLEHLO_REDUCE_WINDOW, which it cannot quantize) and
