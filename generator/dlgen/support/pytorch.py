@@ -37,7 +37,12 @@ SUPPORT = FrameworkSupport(
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification",),
-    monitoring=("image_classification", "text_classification", "time_series_forecasting"),
+    monitoring=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+    ),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # Not reinforcement_learning (its data comes from the model being pruned), image_generation
     # (adversarial and diffusion objectives, where a validation loss says little) nor
