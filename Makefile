@@ -38,6 +38,7 @@ sync-config: $(VENV)/.installed
 
 bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.md
 	$(PY) benchmarks/generation.py --write
+	$(PY) benchmarks/render_cache.py --write
 	$(PY) benchmarks/pytorch_training.py --write
 	$(PY) benchmarks/jax_training.py --write
 	$(PY) benchmarks/tensorflow_training.py --write

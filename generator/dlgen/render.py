@@ -64,8 +64,10 @@ def _render_into(staging: Path, answers: Mapping[str, Any], template: str, vcs_r
     from copier.errors import CopierError
     from jinja2 import TemplateError
 
+    from dlgen.jinja_cache import compiled_templates
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), compiled_templates():
             warnings.simplefilter("ignore")  # copier's DirtyLocalWarning is for template authors
             run_copy(
                 src_path=template,
