@@ -56,8 +56,9 @@ SMOKE_TESTS = (
     "tests/test_export.py",
 )
 # The workflow around a model: the CLI end to end, tuning, run records, cross-validation, drift
-# monitoring and serving are the same files whatever the architecture (they take the model as a
-# black box), so they run once per task x framework; every other architecture runs the rest of its suite
+# monitoring, serving and surviving SIGKILL are the same files whatever the architecture (they
+# take the model as a black box; in-process resume is tested per model), so they run once per
+# task x framework; every other architecture runs the rest of its suite
 # (model, data, training, tracking with its tracker, export, quantize, prune, distill, ...).
 WORKFLOW_TESTS = (
     "tests/test_cli.py",
@@ -67,6 +68,7 @@ WORKFLOW_TESTS = (
     "tests/test_crossval.py",
     "tests/test_drift.py",
     "tests/test_serve.py",
+    "tests/test_crash.py",
 )
 # A hardware's launcher end to end (its script, torchrun or SLURM, the rendezvous) takes the
 # model as a black box too: once per task x framework x hardware. The other architectures'
