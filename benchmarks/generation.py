@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.results import write_section  # noqa: E402
+from benchmarks.results import ratio_table, write_section  # noqa: E402
 from tests.conftest import make_template_copy  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -63,12 +62,7 @@ def measure(runs: int) -> dict[str, list[float]]:
 
 
 def table(times: dict[str, list[float]]) -> str:
-    base = statistics.median(times["copier copy --defaults"])
-    lines = ["| command | min s | median s | max s | median / copier |", "|---|---|---|---|---|"]
-    for name, values in times.items():
-        med = statistics.median(values)
-        lines.append(f"| `{name}` | {min(values):.3f} | {med:.3f} | {max(values):.3f} | {med / base:.2f} |")
-    return "\n".join(lines)
+    return ratio_table(times, "copier copy --defaults", "command", "copier", lambda name: f"`{name}`")
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import datetime as dt
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.results import write_section  # noqa: E402
+from benchmarks.results import ratio_table, write_section  # noqa: E402
 from dlgen import jinja_cache, matrix  # noqa: E402
 from dlgen.render import render  # noqa: E402
 
@@ -49,12 +48,7 @@ def measure(renders: int) -> dict[str, list[float]]:
 
 
 def table(times: dict[str, list[float]]) -> str:
-    base = statistics.median(times["no cache (copier as is)"])
-    lines = ["| renders | min s | median s | max s | median / no cache |", "|---|---|---|---|---|"]
-    for name, values in times.items():
-        med = statistics.median(values)
-        lines.append(f"| {name} | {min(values):.3f} | {med:.3f} | {max(values):.3f} | {med / base:.2f} |")
-    return "\n".join(lines)
+    return ratio_table(times, "no cache (copier as is)", "renders", "no cache")
 
 
 def main() -> None:
