@@ -42,7 +42,23 @@ PROJECTS: dict[str, tuple[str, str, str, str]] = {
     "jax_resnet_cuda": ("jax", "image_classification", "resnet", "cuda"),
     "jax_resnet_dp": ("jax", "image_classification", "resnet", "multi_gpu"),
     "jax_lstm_cuda": ("jax", "time_series_forecasting", "lstm", "cuda"),
+    # Task families not yet run on a GPU: their own test suites only (sample data, training,
+    # evaluation and export are steps of every suite).
+    "pt_unet_cuda": ("pytorch", "semantic_segmentation", "unet", "cuda"),
+    "pt_maskrcnn_cuda": ("pytorch", "instance_segmentation", "mask_rcnn", "cuda"),
+    "pt_conformer_cuda": ("pytorch", "speech_recognition", "conformer", "cuda"),
+    "pt_t5_cuda": ("pytorch", "translation", "t5", "cuda"),
+    "pt_ppo_cuda": ("pytorch", "reinforcement_learning", "ppo", "cuda"),
+    "jax_text_cuda": ("jax", "text_classification", "transformer", "cuda"),
 }
+SUITES_ONLY = (
+    "pt_unet_cuda",
+    "pt_maskrcnn_cuda",
+    "pt_conformer_cuda",
+    "pt_t5_cuda",
+    "pt_ppo_cuda",
+    "jax_text_cuda",
+)
 BIG_IMAGES = ["--per-class-train", "2500", "--per-class-val", "500"]  # 10,000 + 2,000 PNGs
 FAST = ["tracking.backend=csv"]  # PyTorch projects: no TensorBoard event files to write
 
@@ -57,6 +73,7 @@ def prepare(directory: Path) -> None:
         flags = [f"--{key}={value}" for key, value in zip(keys, answers, strict=True)]
         subprocess.run([str(dlgen), "new", str(target), f"--name={name}", *flags, "--defaults"], check=True)
     shutil.copy(__file__, directory / "gpu_projects.py")
+    shutil.copy(Path(__file__).with_name("gpu_step.py"), directory / "gpu_step.py")
     print(f"{len(PROJECTS)} projects in {directory}")
 
 
@@ -208,7 +225,7 @@ def run(root: Path, out: Path, budget: float, overrides: list[str], quick: bool,
         r.step(
             p, "evaluate", [py, "-m", p, "evaluate", "output_dir=runs/default", "data.root=data", *extra], 90
         )
-    for p in ("pt_text_cuda", "pt_detr_cuda", "pt_ddpm_cuda", "jax_lstm_cuda"):
+    for p in ("pt_text_cuda", "pt_detr_cuda", "pt_ddpm_cuda", "jax_lstm_cuda", *SUITES_ONLY):
         r.step(p, "pytest", [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "8"], 180)
     r.save()
 
