@@ -27,9 +27,23 @@ def rendered(tmp_path: Path, **flags: object) -> set[str]:
     return set(result.files)
 
 
-@pytest.mark.parametrize("framework", [support.id for support in all_supports()])
-def test_a_deployment_task_with_onnx_gets_quantize_and_serve(tmp_path: Path, framework: str) -> None:
-    files = rendered(tmp_path, framework=framework, architecture="mlp", export=["onnx"])
+# A quick architecture of each deployment task.
+SMALL_ARCHITECTURE = {
+    "image_classification": "mlp",
+    "text_classification": "rnn",
+    "time_series_forecasting": "lstm",
+}
+
+
+@pytest.mark.parametrize(
+    ("framework", "task"),
+    [(support.id, task) for support in all_supports() for task in support.onnx_deployment],
+)
+def test_a_deployment_task_with_onnx_gets_quantize_and_serve(
+    tmp_path: Path, framework: str, task: str
+) -> None:
+    architecture = SMALL_ARCHITECTURE[task]
+    files = rendered(tmp_path, framework=framework, task=task, architecture=architecture, export=["onnx"])
     assert {name.format(package="proj") for name in DEPLOY_FILES} <= files
     pyproject = (tmp_path / "proj/pyproject.toml").read_text()
     assert '"fastapi>=' in pyproject and '"uvicorn>=' in pyproject
@@ -42,7 +56,7 @@ def test_a_deployment_task_with_onnx_gets_quantize_and_serve(tmp_path: Path, fra
     [
         {"framework": "pytorch", "architecture": "mlp", "export": ["torch_export"]},
         {"framework": "tensorflow", "architecture": "mlp", "export": []},
-        {"task": "text_classification", "architecture": "rnn", "export": ["onnx"]},
+        {"task": "anomaly_detection", "architecture": "autoencoder", "export": ["onnx"]},
     ],
     ids=["no-onnx", "no-export", "task-without-deployment"],
 )

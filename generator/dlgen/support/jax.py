@@ -22,7 +22,7 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    onnx_deployment=("image_classification",),
+    onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
     monitoring=("image_classification", "text_classification", "time_series_forecasting"),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # tflite_quantization: not yet. The converter's integer quantization of jax2tf graphs fails
