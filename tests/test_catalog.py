@@ -56,7 +56,7 @@ def test_choices_follow_earlier_answers() -> None:
         "mps",
         "rocm",
     ]
-    assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda", "multi_gpu"]
+    assert CATALOG.choices("hardware", {"framework": "jax"}) == ["cpu", "cuda", "multi_gpu", "rocm"]
     assert CATALOG.choices("export", {"framework": "jax"}) == ["onnx", "tflite"]
     assert CATALOG.choices("export", {"framework": "tensorflow"}) == ["onnx", "tflite", "saved_model"]
     assert CATALOG.choices("hardware", {"framework": "caffe"}) == []

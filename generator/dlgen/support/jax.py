@@ -19,7 +19,7 @@ SUPPORT = FrameworkSupport(
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
     },
-    hardware=("cpu", "cuda", "multi_gpu"),
+    hardware=("cpu", "cuda", "multi_gpu", "rocm"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
