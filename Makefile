@@ -43,6 +43,7 @@ bench: $(VENV)/.installed  ## run the benchmarks and update benchmarks/RESULTS.m
 	$(PY) benchmarks/jax_training.py --write
 	$(PY) benchmarks/tensorflow_training.py --write
 	$(PY) benchmarks/deployment.py --write
+	$(PY) benchmarks/serving.py --write
 	$(PY) benchmarks/tflite_quantization.py --write
 
 lock: $(VENV)/.installed

@@ -102,6 +102,9 @@ def measure_inference(pkg, cfg, project: Path) -> dict[str, dict[int, list[float
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
     out: dict[str, dict[int, list[float]]] = {"eager PyTorch": {}, "onnxruntime": {}}
+    # Eager PyTorch and onnxruntime take turns per batch size, each in its own block:
+    # onnxruntime's worker threads spin between runs, and interleaved call by call they slowed
+    # eager PyTorch many-fold here (benchmarks/serving.py measured it), flattering onnxruntime.
     for batch in (1, 32):
         x = torch.randn(batch, cfg.data.channels, cfg.data.image_size, cfg.data.image_size)
         x_np = x.numpy()
@@ -110,13 +113,13 @@ def measure_inference(pkg, cfg, project: Path) -> dict[str, dict[int, list[float
             for i in range(60):
                 t = time.perf_counter()
                 model(x)
-                t_eager = time.perf_counter() - t
-                t = time.perf_counter()
-                session.run(None, {name: x_np})
-                t_onnx = time.perf_counter() - t
                 if i >= 10:  # warm-up
-                    eager.append(t_eager * 1000)
-                    onnx.append(t_onnx * 1000)
+                    eager.append((time.perf_counter() - t) * 1000)
+        for i in range(60):
+            t = time.perf_counter()
+            session.run(None, {name: x_np})
+            if i >= 10:
+                onnx.append((time.perf_counter() - t) * 1000)
         out["eager PyTorch"][batch], out["onnxruntime"][batch] = eager, onnx
         np.testing.assert_allclose(model(x).detach().numpy(), session.run(None, {name: x_np})[0], atol=1e-4)
     return out

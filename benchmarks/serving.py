@@ -1,0 +1,207 @@
+"""`quantize` and `serve` beyond images, measured: PyTorch text classification and forecasting
+projects trained for real on their own `sample-data`. Run by hand (a few minutes):
+
+    python benchmarks/serving.py [--epochs 8] [--write]
+
+For each project (its default preset), in one process on the CPU:
+
+1. inference latency of the eager model, then of its ONNX export in onnxruntime and the int8
+   model `quantize` writes (those two interleaved), batch 1 and 32, on the export's own example
+   inputs, after a warm-up;
+2. the task's metric and the file size of the float32 and int8 models (`quantize`'s report);
+3. `serve`: round-trip latency of POST /predict with 1 and 32 validation samples (uvicorn in a
+   thread, a urllib client, both in this process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.harness import ensure_stable_malloc, publish, stats  # noqa: E402
+
+# label -> (task, architecture)
+PROJECTS = {
+    "text classification, LSTM": ("text_classification", "lstm"),
+    "text classification, Transformer": ("text_classification", "transformer"),
+    "forecasting, LSTM": ("time_series_forecasting", "lstm"),
+}
+MODULES = ("checkpoint", "config", "data", "exported", "export", "quantize", "serve", "task", "train")
+
+
+def render(workdir: Path, name: str, task: str, architecture: str) -> tuple[Path, ModuleType]:
+    """Render the project `name` (defaults, onnx export) and import its modules."""
+    project = workdir / name
+    dlgen = Path(sys.executable).with_name("dlgen")
+    flags = ["--task", task, "--architecture", architecture, "--export", "onnx", "--name", name]
+    subprocess.run([str(dlgen), "new", str(project), "--defaults", *flags], check=True, capture_output=True)
+    sys.path.insert(0, str(project / "src"))
+    pkg = importlib.import_module(name)
+    for module in MODULES:
+        setattr(pkg, module, importlib.import_module(f"{name}.{module}"))
+    return project, pkg
+
+
+def latencies(
+    pkg, cfg, export_dir: Path, rounds: int = 50, warmup: int = 10
+) -> dict[str, dict[int, list[float]]]:
+    """ms per call of the eager model, then of ONNX float32 and int8 (those two interleaved).
+    The eager model runs first, before any onnxruntime session exists: the sessions' worker
+    threads spin between runs and, interleaved, slowed eager PyTorch up to 50-fold here."""
+    import torch
+
+    model, state = pkg.checkpoint.load_model(Path(cfg.output_dir) / cfg.export.checkpoint)
+    inputs = {batch: pkg.task.example_inputs(state["model_args"], batch)[0] for batch in (1, 32)}
+    out: dict[str, dict[int, list[float]]] = {"eager PyTorch": {}}
+    with torch.inference_mode():
+        for batch, x in inputs.items():
+            times = []
+            for i in range(rounds + warmup):
+                started = time.perf_counter()
+                model(x)
+                if i >= warmup:
+                    times.append((time.perf_counter() - started) * 1000)
+            out["eager PyTorch"][batch] = times
+    runners = {
+        "onnxruntime float32": pkg.exported.ExportedModel(export_dir, max_batch=64),
+        "onnxruntime int8": pkg.exported.ExportedModel(export_dir, max_batch=64, int8=True),
+    }
+    for name in runners:
+        out[name] = {}
+    for batch, x in inputs.items():
+        array = x.numpy()
+        times_by: dict[str, list[float]] = {name: [] for name in runners}
+        for i in range(rounds + warmup):
+            for name, runner in runners.items():
+                started = time.perf_counter()
+                runner.run({runner.input_names[0]: array})
+                if i >= warmup:
+                    times_by[name].append((time.perf_counter() - started) * 1000)
+        for name in runners:
+            out[name][batch] = times_by[name]
+    return out
+
+
+def requests_for(pkg, cfg, count: int) -> dict:
+    """A POST /predict body with `count` validation samples of the project's task."""
+    if hasattr(cfg.data, "context_length"):  # forecasting
+        _, val = pkg.data.discover(cfg.data)
+        length = cfg.data.context_length
+        windows = [val.values[start : start + length].tolist() for start in range(count)]
+        return {"histories": windows}
+    _, val = pkg.data.read_splits(cfg.data, cfg.seed)
+    return {"texts": [record.text for record in (val * count)[:count]]}
+
+
+def serve_latency(pkg, cfg, export_dir: Path, rounds: int = 30) -> dict[int, list[float]]:
+    """ms per POST /predict round trip with 1 and 32 samples, uvicorn serving from a thread."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/predict"
+    server = uvicorn.Server(uvicorn.Config(pkg.serve.create_app(export_dir), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    out: dict[int, list[float]] = {}
+    try:
+        for count in (1, 32):
+            body = json.dumps(requests_for(pkg, cfg, count)).encode()
+            times = []
+            for i in range(rounds + 5):
+                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+                started = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    response.read()
+                if i >= 5:
+                    times.append((time.perf_counter() - started) * 1000)
+            out[count] = times
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+    return out
+
+
+def measure(workdir: Path, name: str, task: str, architecture: str, epochs: int) -> list[str]:
+    """Train, export, quantize and serve one project; its rows for RESULTS.md."""
+    from rich.console import Console
+
+    project, pkg = render(workdir, name, task, architecture)
+    data_root = workdir / f"{name}-data"
+    pkg.data.write_sample_data(data_root)
+    overrides = [f"data.root={data_root}", f"output_dir={workdir / name / 'run'}", f"epochs={epochs}"]
+    cfg = pkg.config.load_config(project / "configs/default.yaml", overrides)
+    started = time.perf_counter()
+    pkg.train.train(cfg, console=Console(quiet=True))
+    train_seconds = time.perf_counter() - started
+    pkg.export.export(cfg)
+    export_dir = Path(cfg.output_dir) / cfg.export.directory
+    report = pkg.quantize.quantize(cfg)
+    timing = latencies(pkg, cfg, export_dir)
+    serving = serve_latency(pkg, cfg, export_dir)
+    agree = "" if report.agreement is None else f"; same class for {report.agreement:.1%}"
+    lines = [
+        f"{architecture} ({task}), trained {epochs} epochs in {train_seconds:.0f} s: "
+        f"{report.metric} {report.float_value:.4f} float32 -> {report.int8_value:.4f} int8 on "
+        f"{report.samples} validation samples{agree}; {report.float_bytes / 1e6:.2f} MB -> "
+        f"{report.int8_bytes / 1e6:.2f} MB ({report.int8_bytes / report.float_bytes:.2f}x).",
+        "",
+        "| inference, ms per call | min | median | max |",
+        "|---|---|---|---|",
+    ]
+    for runner, by_batch in timing.items():
+        for batch, values in by_batch.items():
+            lines.append(f"| {runner}, batch {batch} | {stats(values, '{:.2f}')} |")
+    for count, values in serving.items():
+        lines.append(
+            f"| `serve`: POST /predict with {count} sample(s), round trip | {stats(values, '{:.2f}')} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    ensure_stable_malloc()
+    import torch
+
+    lines = [
+        "## Deployment beyond images: PyTorch text classification and forecasting",
+        "",
+        f"{dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads; `benchmarks/serving.py`. Each generated project (default "
+        "preset) trained on its own `sample-data` set, then `export`, `quantize` and `serve` ran on "
+        "it in one process.",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, (label, (task, architecture)) in enumerate(PROJECTS.items()):
+            lines += [
+                "",
+                f"**{label}**: "
+                + "\n".join(measure(Path(tmp), f"serving{number}", task, architecture, args.epochs)),
+            ]
+    publish("\n".join(lines), args.write)
+
+
+if __name__ == "__main__":
+    main()
