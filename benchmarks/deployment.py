@@ -21,20 +21,22 @@ import argparse
 import base64
 import datetime as dt
 import importlib
-import json
 import os
 import platform
-import socket
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.harness import ensure_stable_malloc, generated_project, publish, stats  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    ensure_stable_malloc,
+    generated_project,
+    publish,
+    serve_round_trips,
+    stats,
+)
 
 DEPLOY_MODULES = ("checkpoint", "quantize", "prune", "distill", "serve", "exported")
 
@@ -71,38 +73,14 @@ def latencies(
     return out
 
 
-def serve_latency(pkg, export_dir: Path, files: list[Path], rounds: int = 30) -> dict[int, list[float]]:
-    """ms per POST /predict round trip with 1 and 32 images, uvicorn serving from a thread."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/predict"
-    server = uvicorn.Server(uvicorn.Config(pkg.serve.create_app(export_dir), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+def serve_latency(pkg, export_dir: Path, files: list[Path]) -> dict[int, list[float]]:
+    """ms per POST /predict round trip with 1 and 32 images."""
     encoded = [base64.b64encode(path.read_bytes()).decode() for path in files]
-    out: dict[int, list[float]] = {}
-    try:
-        for count in (1, 32):
-            body = json.dumps({"images": encoded[:count]}).encode()
-            times = []
-            for i in range(rounds + 5):
-                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-                started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    answer = json.loads(response.read())
-                if i >= 5:
-                    times.append((time.perf_counter() - started) * 1000)
-            assert len(answer["predictions"]) == count
-            out[count] = times
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-    return out
+    bodies = {count: {"images": encoded[:count]} for count in (1, 32)}
+    times, answers = serve_round_trips(pkg.serve.create_app(export_dir), bodies)
+    for count, answer in answers.items():
+        assert len(answer["predictions"]) == count
+    return times
 
 
 def main() -> None:

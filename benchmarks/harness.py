@@ -1,15 +1,22 @@
 """What the framework training benchmarks share: stable malloc, the generated project they
-measure, and the min/median/max and ratio formatting of their RESULTS.md sections."""
+measure, `serve` round trips, and the min/median/max and ratio formatting of their RESULTS.md
+sections."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from benchmarks.results import write_section
 
@@ -77,3 +84,38 @@ def publish(text: str, write: bool) -> None:
     print(text)
     if write:
         write_section(text)
+
+
+def serve_round_trips(
+    app: Any, bodies: dict[int, dict[str, Any]], rounds: int = 30, warmup: int = 5
+) -> tuple[dict[int, list[float]], dict[int, Any]]:
+    """ms per POST /predict round trip of each body (keyed by its sample count), uvicorn serving
+    `app` from a thread of this process and a urllib client; and each body's last answer."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/predict"
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    times: dict[int, list[float]] = {}
+    answers: dict[int, Any] = {}
+    try:
+        for count, body in bodies.items():
+            data = json.dumps(body).encode()
+            times[count] = []
+            for i in range(rounds + warmup):
+                request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+                started = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    answers[count] = json.loads(response.read())
+                if i >= warmup:
+                    times[count].append((time.perf_counter() - started) * 1000)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+    return times, answers

@@ -18,22 +18,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.harness import ensure_stable_malloc, publish, stats  # noqa: E402
+from benchmarks.harness import ensure_stable_malloc, publish, serve_round_trips, stats  # noqa: E402
 
 # label -> (task, architecture)
 PROJECTS = {
@@ -108,36 +104,10 @@ def requests_for(pkg, cfg, count: int) -> dict:
     return {"texts": [record.text for record in (val * count)[:count]]}
 
 
-def serve_latency(pkg, cfg, export_dir: Path, rounds: int = 30) -> dict[int, list[float]]:
-    """ms per POST /predict round trip with 1 and 32 samples, uvicorn serving from a thread."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/predict"
-    server = uvicorn.Server(uvicorn.Config(pkg.serve.create_app(export_dir), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    out: dict[int, list[float]] = {}
-    try:
-        for count in (1, 32):
-            body = json.dumps(requests_for(pkg, cfg, count)).encode()
-            times = []
-            for i in range(rounds + 5):
-                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-                started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    response.read()
-                if i >= 5:
-                    times.append((time.perf_counter() - started) * 1000)
-            out[count] = times
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-    return out
+def serve_latency(pkg, cfg, export_dir: Path) -> dict[int, list[float]]:
+    """ms per POST /predict round trip with 1 and 32 validation samples."""
+    bodies = {count: requests_for(pkg, cfg, count) for count in (1, 32)}
+    return serve_round_trips(pkg.serve.create_app(export_dir), bodies)[0]
 
 
 def measure(workdir: Path, name: str, task: str, architecture: str, epochs: int) -> list[str]:
