@@ -148,7 +148,7 @@ def measure(torch, mod, project, runtime0, shape, fallback, quiet, eager_only: b
                 forward, model, batches, task, optimizer, scheduler, scaler, runtime, cfg, quiet, 1
             )
 
-        return epoch, model, task
+        return epoch, model
 
     def hand_written(compile_: bool):
         torch.manual_seed(0)
@@ -171,7 +171,7 @@ def measure(torch, mod, project, runtime0, shape, fallback, quiet, eager_only: b
                 optimizer.step()
                 optimizer.zero_grad(set_to_none=True)
 
-        return epoch, model, task
+        return epoch, model
 
     variants = {
         "generated train_epoch": generated(),
@@ -182,7 +182,7 @@ def measure(torch, mod, project, runtime0, shape, fallback, quiet, eager_only: b
     }
     if eager_only:  # a short check: no compilation
         variants = {name: v for name, v in variants.items() if "compile" not in name}
-    flops = training_flops(torch, variants["hand-written AMP, eager"][1], batches[0], device)
+    flops = training_flops(torch, variants["hand-written AMP, eager"][1], batches[0])
     entry: dict = {
         "model": size,
         "image": image,
@@ -192,14 +192,14 @@ def measure(torch, mod, project, runtime0, shape, fallback, quiet, eager_only: b
     }
     rates: dict[str, list[float]] = {name: [] for name in variants}
     warm: dict[str, float] = {}
-    for name, (epoch, _, _) in variants.items():
+    for name, (epoch, _) in variants.items():
         start = time.perf_counter()
         epoch()
         sync(torch, device)
         warm[name] = round(time.perf_counter() - start, 1)
         print(f"{size}/{image}px: {name}: warm-up {warm[name]} s", flush=True)
     for _ in range(ROUNDS):
-        for name, (epoch, _, _) in variants.items():
+        for name, (epoch, _) in variants.items():
             sync(torch, device)
             start = time.perf_counter()
             epoch()
@@ -210,7 +210,7 @@ def measure(torch, mod, project, runtime0, shape, fallback, quiet, eager_only: b
     return entry
 
 
-def training_flops(torch, model, batch, device) -> float:
+def training_flops(torch, model, batch) -> float:
     """FLOPs of one forward + backward per sample (matrix products and convolutions)."""
     from torch.utils.flop_counter import FlopCounterMode
 
