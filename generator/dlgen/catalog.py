@@ -309,25 +309,37 @@ CATALOG = Catalog(
             "hardware",
             "multi_node",
             "Several machines with GPUs",
-            note="PyTorch: torchrun c10d rendezvous + SLURM script; TensorFlow and JAX planned (issue 8)",
+            note=(
+                "PyTorch: torchrun c10d rendezvous + SLURM script; JAX: jax.distributed + SLURM "
+                "script; not TensorFlow: Keras 3's model.fit fails under "
+                "MultiWorkerMirroredStrategy (keras-team/keras#20585)"
+            ),
         ),
-        _option("hardware", "tpu", "Google TPU", note="planned (issue 8)"),
+        _option(
+            "hardware",
+            "tpu",
+            "Google TPU",
+            note=(
+                "JAX (native; pod slices through jax.distributed); PyTorch needs torch_xla, whose "
+                "wheels (2.9) do not match the pinned torch; TensorFlow TPUStrategy planned (issue 8)"
+            ),
+        ),
         _option(
             "hardware",
             "mps",
             "Apple-silicon GPU (MPS)",
-            note="PyTorch; TensorFlow (tensorflow-metal) and JAX (jax-metal) planned (issue 8)",
+            note="PyTorch (torch.mps), TensorFlow (tensorflow-metal), JAX (jax-metal, experimental)",
         ),
         _option(
             "hardware",
             "rocm",
             "AMD GPU (ROCm)",
-            note="PyTorch (ROCm wheels, CUDA code path); TensorFlow and JAX planned (issue 8)",
+            note="each framework's ROCm build (torch wheels, tensorflow-rocm, jax[rocm]): the CUDA code path",
         ),
     ),
     exports=(
         _option("exports", "onnx", "ONNX (parity-checked with onnxruntime)"),
-        _option("exports", "torch_export", "torch.export ExportedProgram (.pt2)"),
+        _option("exports", "torch_export", "torch.export ExportedProgram (.pt2)", note="PyTorch only"),
         _option(
             "exports",
             "tflite",

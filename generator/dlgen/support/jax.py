@@ -19,7 +19,7 @@ SUPPORT = FrameworkSupport(
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
     },
-    hardware=("cpu", "cuda", "multi_gpu", "rocm"),
+    hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),

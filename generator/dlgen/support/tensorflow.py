@@ -18,7 +18,7 @@ SUPPORT = FrameworkSupport(
         ),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
     },
-    hardware=("cpu", "cuda", "multi_gpu", "rocm"),
+    hardware=("cpu", "cuda", "multi_gpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification", "text_classification"),
