@@ -32,6 +32,7 @@ SMALL_ARCHITECTURE = {
     "image_classification": "mlp",
     "text_classification": "rnn",
     "time_series_forecasting": "lstm",
+    "anomaly_detection": "autoencoder",
 }
 
 
@@ -56,7 +57,7 @@ def test_a_deployment_task_with_onnx_gets_quantize_and_serve(
     [
         {"framework": "pytorch", "architecture": "mlp", "export": ["torch_export"]},
         {"framework": "tensorflow", "architecture": "mlp", "export": []},
-        {"task": "anomaly_detection", "architecture": "autoencoder", "export": ["onnx"]},
+        {"task": "token_classification", "architecture": "bilstm", "export": ["onnx"]},
     ],
     ids=["no-onnx", "no-export", "task-without-deployment"],
 )

@@ -36,7 +36,12 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"),
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
+    onnx_deployment=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+    ),
     monitoring=(
         "image_classification",
         "text_classification",
