@@ -33,6 +33,7 @@ SMALL_ARCHITECTURE = {
     "text_classification": "rnn",
     "time_series_forecasting": "lstm",
     "anomaly_detection": "autoencoder",
+    "semantic_segmentation": "fcn",
 }
 
 

@@ -41,6 +41,7 @@ SUPPORT = FrameworkSupport(
         "text_classification",
         "time_series_forecasting",
         "anomaly_detection",
+        "semantic_segmentation",
     ),
     monitoring=(
         "image_classification",
