@@ -34,6 +34,7 @@ SMALL_ARCHITECTURE = {
     "time_series_forecasting": "lstm",
     "anomaly_detection": "autoencoder",
     "semantic_segmentation": "fcn",
+    "object_detection": "fcos",
 }
 
 

@@ -42,6 +42,7 @@ SUPPORT = FrameworkSupport(
         "time_series_forecasting",
         "anomaly_detection",
         "semantic_segmentation",
+        "object_detection",
     ),
     monitoring=(
         "image_classification",
