@@ -35,6 +35,7 @@ SMALL_ARCHITECTURE = {
     "anomaly_detection": "autoencoder",
     "semantic_segmentation": "fcn",
     "object_detection": "fcos",
+    "face_recognition": "resnet",
 }
 
 

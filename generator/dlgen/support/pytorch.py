@@ -43,6 +43,7 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection",
         "semantic_segmentation",
         "object_detection",
+        "face_recognition",
     ),
     monitoring=(
         "image_classification",
