@@ -18,12 +18,23 @@ SUPPORT = FrameworkSupport(
         ),
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
+        "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
-    monitoring=("image_classification", "text_classification", "time_series_forecasting"),
+    onnx_deployment=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+    ),
+    monitoring=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+    ),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # tflite_quantization: not yet. The converter's integer quantization of jax2tf graphs fails
     # for DenseNet (avg_pool lowers to STABLEHLO_REDUCE_WINDOW, which it cannot quantize) and
