@@ -1,5 +1,6 @@
-"""`quantize` and `serve` beyond images, measured: PyTorch text classification and forecasting
-projects trained for real on their own `sample-data`. Run by hand (a few minutes):
+"""`quantize` and `serve` beyond image classification, measured: PyTorch text classification,
+forecasting, anomaly detection, segmentation, detection and face recognition projects trained
+for real on their own `sample-data`. Run by hand (a few minutes):
 
     python benchmarks/serving.py [--epochs 8] [--write]
 
@@ -16,6 +17,7 @@ For each project (its default preset), in one process on the CPU:
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import importlib
 import os
@@ -36,6 +38,10 @@ PROJECTS = {
     "text classification, LSTM": ("text_classification", "lstm"),
     "text classification, Transformer": ("text_classification", "transformer"),
     "forecasting, LSTM": ("time_series_forecasting", "lstm"),
+    "anomaly detection, autoencoder": ("anomaly_detection", "autoencoder"),
+    "semantic segmentation, FCN": ("semantic_segmentation", "fcn"),
+    "object detection, FCOS": ("object_detection", "fcos"),
+    "face recognition, ResNet": ("face_recognition", "resnet"),
 }
 MODULES = ("checkpoint", "config", "data", "exported", "export", "quantize", "serve", "task", "train")
 
@@ -93,20 +99,35 @@ def latencies(
     return out
 
 
-def requests_for(pkg, cfg, count: int) -> dict:
+def encoded(paths: list[Path], count: int) -> list[str]:
+    """`count` of the image files, base64-encoded (repeating them when there are fewer)."""
+    return [base64.b64encode(path.read_bytes()).decode() for path in (paths * count)[:count]]
+
+
+def requests_for(pkg, cfg, task: str, count: int) -> dict:
     """A POST /predict body with `count` validation samples of the project's task."""
-    if hasattr(cfg.data, "context_length"):  # forecasting
+    root = Path(cfg.data.root)
+    if task == "time_series_forecasting":
         _, val = pkg.data.discover(cfg.data)
         length = cfg.data.context_length
         windows = [val.values[start : start + length].tolist() for start in range(count)]
         return {"histories": windows}
-    _, val = pkg.data.read_splits(cfg.data, cfg.seed)
-    return {"texts": [record.text for record in (val * count)[:count]]}
+    if task == "text_classification":
+        _, val = pkg.data.read_splits(cfg.data, cfg.seed)
+        return {"texts": [record.text for record in (val * count)[:count]]}
+    if task == "anomaly_detection":  # count windows' worth of rows, scored as one series
+        val = pkg.data.read_split(cfg.data.root, "val")
+        return {"rows": val.values[: count * cfg.data.window].tolist()}
+    if task == "face_recognition":
+        pairs = pkg.data.read_pairs(root / "val" / pkg.data.PAIRS_FILE)
+        return {"images": encoded([pair.first for pair in pairs], count)}
+    images = sorted(path for path in (root / "val" / "images").iterdir() if path.is_file())
+    return {"images": encoded(images, count)}  # segmentation and detection
 
 
-def serve_latency(pkg, cfg, export_dir: Path) -> dict[int, list[float]]:
+def serve_latency(pkg, cfg, task: str, export_dir: Path) -> dict[int, list[float]]:
     """ms per POST /predict round trip with 1 and 32 validation samples."""
-    bodies = {count: requests_for(pkg, cfg, count) for count in (1, 32)}
+    bodies = {count: requests_for(pkg, cfg, task, count) for count in (1, 32)}
     return serve_round_trips(pkg.serve.create_app(export_dir), bodies)[0]
 
 
@@ -126,8 +147,8 @@ def measure(workdir: Path, name: str, task: str, architecture: str, epochs: int)
     export_dir = Path(cfg.output_dir) / cfg.export.directory
     report = pkg.quantize.quantize(cfg)
     timing = latencies(pkg, cfg, export_dir)
-    serving = serve_latency(pkg, cfg, export_dir)
-    agree = "" if report.agreement is None else f"; same class for {report.agreement:.1%}"
+    serving = serve_latency(pkg, cfg, task, export_dir)
+    agree = "" if report.agreement is None else f"; the same answer for {report.agreement:.1%}"
     lines = [
         f"{architecture} ({task}), trained {epochs} epochs in {train_seconds:.0f} s: "
         f"{report.metric} {report.float_value:.4f} float32 -> {report.int8_value:.4f} int8 on "
@@ -156,7 +177,7 @@ def main() -> None:
     import torch
 
     lines = [
-        "## Deployment beyond images: PyTorch text classification and forecasting",
+        "## Deployment beyond image classification: PyTorch",
         "",
         f"{dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads; `benchmarks/serving.py`. Each generated project (default "

@@ -120,6 +120,11 @@ def test_quantize_offers_the_formats_it_can_quantize(
         ("crossval", {"framework": "tensorflow", "task": "text_classification", "architecture": "gru"}, True),
         ("crossval", {"framework": "jax", "architecture": "mlp"}, True),
         ("crossval", {"framework": "jax", "task": "time_series_forecasting", "architecture": "gru"}, True),
+        (
+            "crossval",
+            {"framework": "tensorflow", "task": "time_series_forecasting", "architecture": "tcn"},
+            True,
+        ),
         ("crossval", {"task": "object_detection", "architecture": "detr"}, False),
     ],
 )
