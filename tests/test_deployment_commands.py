@@ -36,6 +36,7 @@ SMALL_ARCHITECTURE = {
     "semantic_segmentation": "fcn",
     "object_detection": "fcos",
     "face_recognition": "resnet",
+    "text_generation": "gru",
 }
 
 

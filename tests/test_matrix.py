@@ -190,6 +190,15 @@ def test_warm_pytest_reports_exit_codes_output_and_timeouts(tmp_path: Path) -> N
         server.close()
 
 
+@pytest.mark.parametrize("threads", [1, 4])
+def test_the_warm_servers_preloads_start_no_thread_with_any_job_count(threads: int) -> None:
+    """`-j 1` on a two-core machine gives OMP_NUM_THREADS=2, with which NumPy's OpenBLAS
+    starts its pool on import: the combination environment must keep the server forkable."""
+    env = matrix.combination_env(threads)
+    script = "from dlgen import warm; warm.preload(warm.COMMON)"
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
+
+
 def test_a_preload_that_starts_a_thread_is_refused(tmp_path: Path, monkeypatch) -> None:
     """Forking with another thread alive can deadlock the child: the server must not start."""
     (tmp_path / "starts_a_thread.py").write_text(

@@ -378,6 +378,22 @@ def template_snapshot() -> Path:
         return _snapshot[0]
 
 
+def combination_env(threads: int) -> dict[str, str]:
+    """The environment a combination's steps (and its warm pytest server) run in.
+
+    OPENBLAS_NUM_THREADS=1: with OMP_NUM_THREADS above 1 (fewer jobs than cores), NumPy's
+    OpenBLAS starts its pool on import, and the warm server must not fork a threaded process.
+    Torch, TensorFlow and XLA keep OMP_NUM_THREADS for their own pools; NumPy's BLAS is not
+    where generated tests spend their time."""
+    return {
+        **os.environ,
+        "OMP_NUM_THREADS": str(threads),
+        "OPENBLAS_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **TEST_ENV,
+    }
+
+
 def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout: float = 900) -> Result:
     """Render, check the declared dependencies against the environment, install (no deps;
     once per packaging key), lint and test one combination."""
@@ -387,7 +403,7 @@ def run_one(combo: Combination, workdir: Path, index: int, threads: int, timeout
     # At most the 32 characters a project name may have: long names are what stress the lint.
     name = f"mx{index}-{combo.architecture}-{combo.hardware}"[:MAX_NAME_LENGTH].rstrip("-_")
     project = workdir / name
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1", **TEST_ENV}
+    env = combination_env(threads)
     py = sys.executable
     started = time.perf_counter()
     steps: dict[str, float] = {}

@@ -44,6 +44,7 @@ SUPPORT = FrameworkSupport(
         "semantic_segmentation",
         "object_detection",
         "face_recognition",
+        "text_generation",
     ),
     monitoring=(
         "image_classification",
