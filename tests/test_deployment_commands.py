@@ -37,6 +37,7 @@ SMALL_ARCHITECTURE = {
     "object_detection": "fcos",
     "face_recognition": "resnet",
     "text_generation": "gru",
+    "question_answering": "transformer",
 }
 
 

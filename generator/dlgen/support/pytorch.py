@@ -45,6 +45,7 @@ SUPPORT = FrameworkSupport(
         "object_detection",
         "face_recognition",
         "text_generation",
+        "question_answering",
     ),
     monitoring=(
         "image_classification",
