@@ -38,6 +38,7 @@ SMALL_ARCHITECTURE = {
     "face_recognition": "resnet",
     "text_generation": "gru",
     "question_answering": "transformer",
+    "token_classification": "bilstm",
 }
 
 

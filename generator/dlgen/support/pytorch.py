@@ -46,6 +46,7 @@ SUPPORT = FrameworkSupport(
         "face_recognition",
         "text_generation",
         "question_answering",
+        "token_classification",
     ),
     monitoring=(
         "image_classification",
