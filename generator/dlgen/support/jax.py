@@ -18,6 +18,7 @@ SUPPORT = FrameworkSupport(
         ),
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
+        "text_generation": ("lstm", "gru", "gpt"),
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
@@ -28,6 +29,7 @@ SUPPORT = FrameworkSupport(
         "text_classification",
         "time_series_forecasting",
         "anomaly_detection",
+        "text_generation",
     ),
     monitoring=(
         "image_classification",
