@@ -320,8 +320,8 @@ CATALOG = Catalog(
             "tpu",
             "Google TPU",
             note=(
-                "JAX (native; pod slices through jax.distributed); PyTorch needs torch_xla, whose "
-                "wheels (2.9) do not match the pinned torch; TensorFlow TPUStrategy planned (issue 8)"
+                "JAX (native; pod slices through jax.distributed); TensorFlow (TPUStrategy, one TPU "
+                "VM or node); PyTorch needs torch_xla, whose wheels (2.9) do not match the pinned torch"
             ),
         ),
         _option(

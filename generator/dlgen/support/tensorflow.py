@@ -19,7 +19,7 @@ SUPPORT = FrameworkSupport(
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
     },
-    hardware=("cpu", "cuda", "multi_gpu", "mps", "rocm"),
+    hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
     onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
