@@ -63,7 +63,7 @@ def test_a_deployment_task_with_onnx_gets_quantize_and_serve(
     [
         {"framework": "pytorch", "architecture": "mlp", "export": ["torch_export"]},
         {"framework": "tensorflow", "architecture": "mlp", "export": []},
-        {"task": "token_classification", "architecture": "bilstm", "export": ["onnx"]},
+        {"task": "speech_recognition", "architecture": "bilstm", "export": ["onnx"]},
     ],
     ids=["no-onnx", "no-export", "task-without-deployment"],
 )
@@ -118,6 +118,16 @@ def test_quantize_offers_the_formats_it_can_quantize(
         ("monitor", {"task": "text_classification", "architecture": "gru"}, True),
         ("monitor", {"task": "time_series_forecasting", "architecture": "lstm"}, True),
         ("monitor", {"task": "anomaly_detection", "architecture": "vae"}, True),
+        (
+            "monitor",
+            {"framework": "tensorflow", "task": "anomaly_detection", "architecture": "vae"},
+            True,
+        ),
+        (
+            "crossval",
+            {"framework": "tensorflow", "task": "anomaly_detection", "architecture": "autoencoder"},
+            False,
+        ),
         ("monitor", {"task": "speech_recognition", "architecture": "bilstm"}, False),
         ("crossval", {"framework": "pytorch", "architecture": "mlp"}, True),
         ("crossval", {"framework": "tensorflow", "task": "text_classification", "architecture": "gru"}, True),
