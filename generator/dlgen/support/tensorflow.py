@@ -18,12 +18,25 @@ SUPPORT = FrameworkSupport(
         ),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
+        "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
+        "semantic_segmentation": ("unet", "fcn"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    onnx_deployment=("image_classification", "text_classification", "time_series_forecasting"),
-    monitoring=("image_classification", "text_classification", "time_series_forecasting"),
+    onnx_deployment=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+        "semantic_segmentation",
+    ),
+    monitoring=(
+        "image_classification",
+        "text_classification",
+        "time_series_forecasting",
+        "anomaly_detection",
+    ),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
     # tflite_quantization: image classification only. Forecasting would need a calibration set
     # in templates/deploy/tasks/time_series_forecasting/ and its own quantize tests; the
