@@ -75,7 +75,7 @@ def test_unimplemented_options_are_listed_but_not_offered() -> None:
     assert listed == {"cpu", "cuda", "multi_gpu", "multi_node", "tpu", "mps", "rocm"}
     assert {o.id for o in CATALOG.offered(CATALOG.hardware)} == listed  # each by some framework
     tensorflow = {o.id for o in CATALOG.offered(CATALOG.hardware, "tensorflow")}
-    assert tensorflow == {"cpu", "cuda", "multi_gpu", "mps", "rocm"}
+    assert tensorflow == {"cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"}
     # An option some framework lacks says why in its note (`dlgen list` shows it).
     frameworks = {f.id for f in CATALOG.offered_frameworks()}
     for options in (CATALOG.hardware, CATALOG.exports, CATALOG.trackers):
