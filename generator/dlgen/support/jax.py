@@ -20,6 +20,7 @@ SUPPORT = FrameworkSupport(
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
         "text_generation": ("lstm", "gru", "gpt"),
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
+        "semantic_segmentation": ("unet", "fcn"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -30,6 +31,7 @@ SUPPORT = FrameworkSupport(
         "time_series_forecasting",
         "anomaly_detection",
         "text_generation",
+        "semantic_segmentation",
     ),
     monitoring=(
         "image_classification",
