@@ -1,6 +1,7 @@
 """`quantize` and `serve` beyond image classification, measured: PyTorch text classification,
-forecasting, anomaly detection, segmentation, detection and face recognition projects trained
-for real on their own `sample-data`. Run by hand (a few minutes):
+forecasting, anomaly detection, segmentation, detection, face recognition, named-entity,
+question-answering and text-generation projects trained for real on their own `sample-data`.
+Run by hand (a few minutes):
 
     python benchmarks/serving.py [--epochs 8] [--write]
 
@@ -11,7 +12,8 @@ For each project (its default preset), in one process on the CPU:
    inputs, after a warm-up;
 2. the task's metric and the file size of the float32 and int8 models (`quantize`'s report);
 3. `serve`: round-trip latency of POST /predict with 1 and 32 validation samples (uvicorn in a
-   thread, a urllib client, both in this process).
+   thread, a urllib client, both in this process); for text generation 1 and 32 prompts, each
+   continued greedily by GENERATED_TOKENS tokens (one onnxruntime batch per token).
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ PROJECTS = {
     "semantic segmentation, FCN": ("semantic_segmentation", "fcn"),
     "object detection, FCOS": ("object_detection", "fcos"),
     "face recognition, ResNet": ("face_recognition", "resnet"),
+    "named entities, BiLSTM-CRF": ("token_classification", "bilstm"),
+    "question answering, Transformer": ("question_answering", "transformer"),
+    "text generation, GPT": ("text_generation", "gpt"),
 }
+GENERATED_TOKENS = 16  # per prompt, in the text-generation serve requests
 MODULES = ("checkpoint", "config", "data", "exported", "export", "quantize", "serve", "task", "train")
 
 
@@ -118,6 +124,16 @@ def requests_for(pkg, cfg, task: str, count: int) -> dict:
     if task == "anomaly_detection":  # count windows' worth of rows, scored as one series
         val = pkg.data.read_split(cfg.data.root, "val")
         return {"rows": val.values[: count * cfg.data.window].tolist()}
+    if task == "token_classification":
+        _, val, _ = pkg.data.load_sentences(cfg.data)
+        return {"sentences": [" ".join(s.words) for s in (val * count)[:count]]}
+    if task == "question_answering":
+        _, val = pkg.data.load_questions(cfg.data)
+        questions = [{"question": q.question, "context": q.context} for q in (val * count)[:count]]
+        return {"questions": questions}
+    if task == "text_generation":
+        prompts = ["Alice went", "The old", "", "Once"]
+        return {"prompts": (prompts * count)[:count], "max_new_tokens": GENERATED_TOKENS, "temperature": 0}
     if task == "face_recognition":
         pairs = pkg.data.read_pairs(root / "val" / pkg.data.PAIRS_FILE)
         return {"images": encoded([pair.first for pair in pairs], count)}
