@@ -39,6 +39,8 @@ SMALL_ARCHITECTURE = {
     "text_generation": "gru",
     "question_answering": "transformer",
     "token_classification": "bilstm",
+    "translation": "seq2seq",
+    "summarization": "seq2seq",
 }
 
 

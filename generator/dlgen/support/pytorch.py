@@ -47,6 +47,8 @@ SUPPORT = FrameworkSupport(
         "text_generation",
         "question_answering",
         "token_classification",
+        "translation",
+        "summarization",
     ),
     monitoring=(
         "image_classification",
