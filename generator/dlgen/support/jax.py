@@ -21,6 +21,7 @@ SUPPORT = FrameworkSupport(
         "text_generation": ("lstm", "gru", "gpt"),
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
         "semantic_segmentation": ("unet", "fcn"),
+        "token_classification": ("bilstm", "transformer"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -32,6 +33,7 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection",
         "text_generation",
         "semantic_segmentation",
+        "token_classification",
     ),
     monitoring=(
         "image_classification",
