@@ -41,6 +41,7 @@ SMALL_ARCHITECTURE = {
     "token_classification": "bilstm",
     "translation": "seq2seq",
     "summarization": "seq2seq",
+    "music_generation": "lstm",
 }
 
 

@@ -49,6 +49,7 @@ SUPPORT = FrameworkSupport(
         "token_classification",
         "translation",
         "summarization",
+        "music_generation",
     ),
     monitoring=(
         "image_classification",
