@@ -18,6 +18,7 @@ SUPPORT = FrameworkSupport(
         ),
         "text_classification": ("rnn", "lstm", "gru", "bilstm", "transformer"),
         "time_series_forecasting": ("lstm", "gru", "tcn", "transformer"),
+        "text_generation": ("lstm", "gru", "gpt"),
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
         "semantic_segmentation": ("unet", "fcn"),
     },
@@ -29,6 +30,7 @@ SUPPORT = FrameworkSupport(
         "text_classification",
         "time_series_forecasting",
         "anomaly_detection",
+        "text_generation",
         "semantic_segmentation",
     ),
     monitoring=(
