@@ -1,9 +1,12 @@
 """`quantize` and `serve` beyond image classification, measured: PyTorch text classification,
 forecasting, anomaly detection, segmentation, detection, face recognition, named-entity,
-question-answering and text-generation projects trained for real on their own `sample-data`.
-Run by hand (a few minutes):
+question-answering, text-generation, translation and music-generation projects trained for real
+on their own `sample-data`. Run by hand (a few minutes):
 
-    python benchmarks/serving.py [--epochs 8] [--write]
+    python benchmarks/serving.py [--epochs 8] [--only LABEL ...] [--write]
+
+`--only` measures the projects whose label contains one of the words and writes them as a
+section of their own.
 
 For each project (its default preset), in one process on the CPU:
 
@@ -12,8 +15,9 @@ For each project (its default preset), in one process on the CPU:
    inputs, after a warm-up;
 2. the task's metric and the file size of the float32 and int8 models (`quantize`'s report);
 3. `serve`: round-trip latency of POST /predict with 1 and 32 validation samples (uvicorn in a
-   thread, a urllib client, both in this process); for text generation 1 and 32 prompts, each
-   continued greedily by GENERATED_TOKENS tokens (one onnxruntime batch per token).
+   thread, a urllib client, both in this process); for text and music generation 1 and 32
+   prompts, each continued greedily by GENERATED_TOKENS tokens (one onnxruntime batch per token);
+   for translation 1 and 32 texts, decoded greedily (one onnxruntime batch per output token).
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ PROJECTS = {
     "named entities, BiLSTM-CRF": ("token_classification", "bilstm"),
     "question answering, Transformer": ("question_answering", "transformer"),
     "text generation, GPT": ("text_generation", "gpt"),
+    "translation, Transformer": ("translation", "transformer"),
+    "music generation, LSTM": ("music_generation", "lstm"),
 }
 GENERATED_TOKENS = 16  # per prompt, in the text-generation serve requests
 MODULES = ("checkpoint", "config", "data", "exported", "export", "quantize", "serve", "task", "train")
@@ -73,15 +79,17 @@ def latencies(
     threads spin between runs and, interleaved, slowed eager PyTorch up to 50-fold here."""
     import torch
 
-    model, state = pkg.checkpoint.load_model(Path(cfg.output_dir) / cfg.export.checkpoint)
-    inputs = {batch: pkg.task.example_inputs(state["model_args"], batch)[0] for batch in (1, 32)}
+    trained, state = pkg.checkpoint.load_model(Path(cfg.output_dir) / cfg.export.checkpoint)
+    model = pkg.task.inference_model(trained).eval()  # what export wrote, as PyTorch runs it
+    shapes = {**state["meta"], **state["model_args"]}  # as export reads them
+    inputs = {batch: pkg.task.example_inputs(shapes, batch) for batch in (1, 32)}
     out: dict[str, dict[int, list[float]]] = {"eager PyTorch": {}}
     with torch.inference_mode():
         for batch, x in inputs.items():
             times = []
             for i in range(rounds + warmup):
                 started = time.perf_counter()
-                model(x)
+                model(*x)
                 if i >= warmup:
                     times.append((time.perf_counter() - started) * 1000)
             out["eager PyTorch"][batch] = times
@@ -92,12 +100,12 @@ def latencies(
     for name in runners:
         out[name] = {}
     for batch, x in inputs.items():
-        array = x.numpy()
+        arrays = [tensor.numpy() for tensor in x]
         times_by: dict[str, list[float]] = {name: [] for name in runners}
         for i in range(rounds + warmup):
             for name, runner in runners.items():
                 started = time.perf_counter()
-                runner.run({runner.input_names[0]: array})
+                runner.run(dict(zip(runner.input_names, arrays, strict=True)))
                 if i >= warmup:
                     times_by[name].append((time.perf_counter() - started) * 1000)
         for name in runners:
@@ -134,6 +142,11 @@ def requests_for(pkg, cfg, task: str, count: int) -> dict:
     if task == "text_generation":
         prompts = ["Alice went", "The old", "", "Once"]
         return {"prompts": (prompts * count)[:count], "max_new_tokens": GENERATED_TOKENS, "temperature": 0}
+    if task == "translation":
+        sources = [source for source, _ in pkg.data.read_split(cfg.data, "val")]
+        return {"texts": (sources * count)[:count]}
+    if task == "music_generation":
+        return {"prompts": [""] * count, "max_new_tokens": GENERATED_TOKENS, "temperature": 0}
     if task == "face_recognition":
         pairs = pkg.data.read_pairs(root / "val" / pkg.data.PAIRS_FILE)
         return {"images": encoded([pair.first for pair in pairs], count)}
@@ -187,13 +200,20 @@ def measure(workdir: Path, name: str, task: str, architecture: str, epochs: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--only", nargs="+", default=[], help="labels containing these words")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
+    projects = {
+        label: project
+        for label, project in PROJECTS.items()
+        if not args.only or any(word.lower() in label.lower() for word in args.only)
+    }
     ensure_stable_malloc()
     import torch
 
     lines = [
-        "## Deployment beyond image classification: PyTorch",
+        "## Deployment beyond image classification: PyTorch"
+        + (f" ({'; '.join(projects)})" if args.only else ""),
         "",
         f"{dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads; `benchmarks/serving.py`. Each generated project (default "
@@ -201,7 +221,7 @@ def main() -> None:
         "it in one process.",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        for number, (label, (task, architecture)) in enumerate(PROJECTS.items()):
+        for number, (label, (task, architecture)) in enumerate(projects.items()):
             lines += [
                 "",
                 f"**{label}**: "

@@ -42,6 +42,7 @@ SMALL_ARCHITECTURE = {
     "translation": "seq2seq",
     "summarization": "seq2seq",
     "music_generation": "lstm",
+    "instance_segmentation": "mask_rcnn",
 }
 
 

@@ -50,6 +50,7 @@ SUPPORT = FrameworkSupport(
         "translation",
         "summarization",
         "music_generation",
+        "instance_segmentation",
     ),
     monitoring=(
         "image_classification",
