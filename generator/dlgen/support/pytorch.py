@@ -59,9 +59,9 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection",
     ),
     cross_validation=("image_classification", "text_classification", "time_series_forecasting"),
-    # Not reinforcement_learning (its data comes from the model being pruned), image_generation
-    # (adversarial and diffusion objectives, where a validation loss says little) nor
-    # summarization (its tests train no shared checkpoint); TensorFlow and JAX: see the README.
+    # Not reinforcement_learning (its data comes from the model being pruned) nor
+    # image_generation (adversarial and diffusion objectives, where a validation loss says
+    # little); TensorFlow and JAX: see the README.
     pruning=(
         "image_classification",
         "object_detection",
@@ -71,6 +71,7 @@ SUPPORT = FrameworkSupport(
         "text_classification",
         "token_classification",
         "translation",
+        "summarization",
         "question_answering",
         "text_generation",
         "time_series_forecasting",
