@@ -21,6 +21,7 @@ SUPPORT = FrameworkSupport(
         "text_generation": ("lstm", "gru", "gpt"),
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
         "semantic_segmentation": ("unet", "fcn"),
+        "question_answering": ("transformer",),
     },
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
@@ -32,6 +33,7 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection",
         "text_generation",
         "semantic_segmentation",
+        "question_answering",
     ),
     monitoring=(
         "image_classification",
