@@ -22,6 +22,7 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
         "semantic_segmentation": ("unet", "fcn"),
         "token_classification": ("bilstm", "transformer"),
+        "question_answering": ("transformer",),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -34,6 +35,7 @@ SUPPORT = FrameworkSupport(
         "text_generation",
         "semantic_segmentation",
         "token_classification",
+        "question_answering",
     ),
     monitoring=(
         "image_classification",
