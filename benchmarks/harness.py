@@ -32,12 +32,14 @@ def ensure_stable_malloc() -> None:
 
 
 def generated_project(
-    workdir: Path, framework: str, arch: str, export: str = "onnx"
+    workdir: Path, framework: str, arch: str, export: str = "onnx", task: str | None = None
 ) -> tuple[Path, ModuleType]:
-    """Render `bench` (defaults, `arch`, the `export` formats) and import its package and MODULES."""
+    """Render `bench` (defaults, `arch`, the `export` formats; `task`, or the default one) and
+    import its package and MODULES."""
     project = workdir / "bench"
     cmd = [str(Path(sys.executable).with_name("dlgen")), "new", str(project), "--defaults"]
     options = ["--framework", framework, "--architecture", arch, "--export", export]
+    options += ["--task", task] if task else []
     subprocess.run([*cmd, *options], check=True, capture_output=True)
     sys.path.insert(0, str(project / "src"))
     pkg = importlib.import_module("bench")
