@@ -23,6 +23,7 @@ SUPPORT = FrameworkSupport(
         "semantic_segmentation": ("unet", "fcn"),
         "token_classification": ("bilstm", "transformer"),
         "question_answering": ("transformer",),
+        "face_recognition": ("resnet",),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -36,6 +37,7 @@ SUPPORT = FrameworkSupport(
         "semantic_segmentation",
         "token_classification",
         "question_answering",
+        "face_recognition",
     ),
     monitoring=(
         "image_classification",

@@ -22,6 +22,7 @@ SUPPORT = FrameworkSupport(
         "anomaly_detection": ("autoencoder", "lstm_autoencoder", "vae"),
         "semantic_segmentation": ("unet", "fcn"),
         "question_answering": ("transformer",),
+        "token_classification": ("bilstm", "transformer"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
@@ -34,6 +35,7 @@ SUPPORT = FrameworkSupport(
         "text_generation",
         "semantic_segmentation",
         "question_answering",
+        "token_classification",
     ),
     monitoring=(
         "image_classification",
