@@ -23,6 +23,7 @@ SUPPORT = FrameworkSupport(
         "semantic_segmentation": ("unet", "fcn"),
         "question_answering": ("transformer",),
         "token_classification": ("bilstm", "transformer"),
+        "face_recognition": ("resnet",),
     },
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
@@ -36,6 +37,7 @@ SUPPORT = FrameworkSupport(
         "semantic_segmentation",
         "question_answering",
         "token_classification",
+        "face_recognition",
     ),
     monitoring=(
         "image_classification",
