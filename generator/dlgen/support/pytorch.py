@@ -51,6 +51,7 @@ SUPPORT = FrameworkSupport(
         "summarization",
         "music_generation",
         "instance_segmentation",
+        "speech_recognition",
     ),
     monitoring=(
         "image_classification",
