@@ -24,6 +24,7 @@ SUPPORT = FrameworkSupport(
         "token_classification": ("bilstm", "transformer"),
         "question_answering": ("transformer",),
         "face_recognition": ("resnet",),
+        "music_generation": ("lstm", "gpt"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -38,6 +39,7 @@ SUPPORT = FrameworkSupport(
         "token_classification",
         "question_answering",
         "face_recognition",
+        "music_generation",
     ),
     monitoring=(
         "image_classification",
