@@ -43,6 +43,7 @@ SMALL_ARCHITECTURE = {
     "summarization": "seq2seq",
     "music_generation": "lstm",
     "instance_segmentation": "mask_rcnn",
+    "speech_recognition": "bilstm",
 }
 
 
@@ -67,7 +68,7 @@ def test_a_deployment_task_with_onnx_gets_quantize_and_serve(
     [
         {"framework": "pytorch", "architecture": "mlp", "export": ["torch_export"]},
         {"framework": "tensorflow", "architecture": "mlp", "export": []},
-        {"task": "speech_recognition", "architecture": "bilstm", "export": ["onnx"]},
+        {"task": "image_generation", "architecture": "vae", "export": ["onnx"]},
     ],
     ids=["no-onnx", "no-export", "task-without-deployment"],
 )
