@@ -63,6 +63,27 @@ def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_pat
     assert selection[selection.index("--deselect") + 1] in matrix.LAUNCHER_TESTS
 
 
+def test_tensorflow_tpu_leaves_the_replica_checks_to_multi_gpu(tmp_path: Path) -> None:
+    """The tpu smokes skip the two-replica checks after the first of a task, because every
+    architecture's multi_gpu combination runs the same checks on the same CPU fallback."""
+    plan = matrix.plan()
+    tpu = [c for c in plan if (c.framework, c.hardware) == ("tensorflow", "tpu")]
+    assert tpu
+    multi_gpu = {
+        (c.task, c.architecture) for c in plan if (c.framework, c.hardware) == ("tensorflow", "multi_gpu")
+    }
+    assert {(c.task, c.architecture) for c in tpu} <= multi_gpu
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_hardware.py").write_text("")
+    later = dataclasses.replace(tpu[0], depth="smoke", launchers=False)
+    assert set(matrix.REPLICA_TESTS) <= set(matrix._test_selection(later, tmp_path))
+    assert set(matrix.REPLICA_TESTS).isdisjoint(
+        matrix._test_selection(dataclasses.replace(later, launchers=True), tmp_path)
+    )
+    mirrored = dataclasses.replace(later, hardware="multi_gpu")
+    assert set(matrix.REPLICA_TESTS).isdisjoint(matrix._test_selection(mirrored, tmp_path))
+
+
 def test_shards_partition_the_plan() -> None:
     plan = matrix.plan()
     shards = [matrix.shard(plan, f"{i}/3") for i in (1, 2, 3)]

@@ -78,6 +78,16 @@ LAUNCHER_TESTS = (
     "tests/test_hardware.py::test_launch_script_requires_the_rendezvous_host",
     "tests/test_hardware.py::test_the_slurm_job_trains_on_two_processes_and_one_resumes",
 )
+# Tests that run with LAUNCHER_TESTS (once per task x framework x hardware) only on the hardware
+# named: TensorFlow's tpu falls back to the same MirroredStrategy over two logical CPUs
+# (replicated.py's cpu_fallback) as multi_gpu does, so its two-replica checks would repeat, per
+# architecture, what the multi_gpu combination of the same architecture has checked; they cost
+# ~8 s a combination. The tpu-only tests (its errors, the resolver) still run in every one.
+REPLICA_TESTS = (
+    "tests/test_hardware.py::test_a_two_replica_step_equals_a_one_device_step",
+    "tests/test_hardware.py::test_a_two_replica_checkpoint_resumes_on_one_device",
+)
+ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {("tensorflow", "tpu"): REPLICA_TESTS}
 
 
 @dataclass(frozen=True)
@@ -306,7 +316,8 @@ def _test(
 
 def _test_selection(combo: Combination, project: Path) -> list[str]:
     """pytest's arguments that pick the combination's share of its project's suite."""
-    deselect = [] if combo.launchers else [arg for test in LAUNCHER_TESTS for arg in ("--deselect", test)]
+    once = LAUNCHER_TESTS + ONCE_PER_HARDWARE_TESTS.get((combo.framework, combo.hardware), ())
+    deselect = [] if combo.launchers else [arg for test in once for arg in ("--deselect", test)]
     if combo.depth == "full":
         return deselect
     if combo.depth == "model":
