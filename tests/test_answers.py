@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from dlgen.answers import load_data_file, resolve
+from dlgen.catalog import CATALOG
 from dlgen.errors import DlgenError
 from dlgen.names import check_project_name, package_name, project_slug
 
@@ -40,9 +42,28 @@ def test_defaults_only() -> None:
         "framework": "pytorch",
         "hardware": "cpu",
         "export": ["onnx"],
+        "serving": [],
         "tracker": "tensorboard",
         "ci": "github",
     }
+
+
+def test_a_server_needs_its_framework_its_export_and_a_task_with_serve() -> None:
+    assert resolve(flags={"serving": "torchserve"})["serving"] == ["torchserve"]
+    assert resolve(flags={"serving": "none"})["serving"] == []
+    assert CATALOG.choices("serving", {"framework": "pytorch", "task": "image_classification"}) == []
+    outside = {"framework": "pytorch", "task": "a_task_without_serve", "export": ["onnx"]}
+    assert CATALOG.choices("serving", outside) == []
+    refused = [
+        ({"serving": "torchserve", "export": "none"}, "choose from: none"),
+        ({"serving": "torchserve", "framework": "jax", "architecture": "mlp"}, "framework=jax"),
+        ({"serving": "bentoml"}, "choose from: torchserve"),
+        ({"serving": "kserve"}, "invalid serving kserve"),
+        ({"serving": [1]}, "serving must be a list of server names"),
+    ]
+    for flags, message in refused:
+        with pytest.raises(DlgenError, match=re.escape(message)):
+            resolve(flags=flags)
 
 
 def test_prompt_sees_only_allowed_choices() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dlgen.catalog import CATALOG, QUESTIONS
+from dlgen.catalog import CATALOG, MULTI_SELECT, QUESTIONS
 from dlgen.render import template_root
 
 ROOT = template_root()
@@ -32,6 +32,14 @@ def test_offered_options_have_a_partial_per_framework(group: str, folder: str) -
             neutral = ROOT / f"templates/{folder}/tests/{option.id}.py.jinja"
             found = partial.with_suffix(".py.jinja").is_file() or partial.is_dir()
             assert found or neutral.is_file(), option
+
+
+def test_servers_offered_have_their_templates_and_the_others_say_why() -> None:
+    for server in CATALOG.servers:
+        if server.frameworks:
+            assert (ROOT / f"templates/deploy/serving/{server.id}").is_dir(), server
+        else:
+            assert server.note, server
 
 
 def test_choices_follow_earlier_answers() -> None:
@@ -89,7 +97,7 @@ def test_defaults_are_valid_choices() -> None:
     for question in QUESTIONS[1:]:
         default = CATALOG.default(question, answers)
         allowed = CATALOG.choices(question, answers)
-        if question == "export":
+        if question in MULTI_SELECT:
             assert set(default) <= set(allowed)  # type: ignore[arg-type]
         else:
             assert default in allowed

@@ -54,6 +54,20 @@ def test_interactive_prompts_in_order(runner, tmp_path: Path) -> None:
     )
 
 
+def test_serving_flag_adds_the_server_and_refuses_what_cannot_work(runner, tmp_path: Path) -> None:
+    args = ["new", str(tmp_path / "served"), "--architecture", "mlp", "--serving", "torchserve", "--defaults"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((tmp_path / "served/.copier-answers.yml").read_text())["serving"] == ["torchserve"]
+    assert (tmp_path / "served/src/served/torchserve_handler.py").is_file()
+    assert (tmp_path / "served/torchserve/config.properties").is_file()
+    bad = ["new", str(tmp_path / "no"), "--export", "none", "--serving", "torchserve", "--defaults"]
+    result = runner.invoke(app, bad)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: invalid serving torchserve")
+    assert not (tmp_path / "no").exists()
+
+
 def test_data_file_replays_another_projects_answers(runner, tmp_path: Path, template_copy: Path) -> None:
     template = ["--template", str(template_copy)]  # clean and tagged: both renders record one `_commit`
     args = ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults", *template]

@@ -21,6 +21,7 @@ import pytest
 import tomllib
 
 from dlgen import api
+from dlgen.catalog import CATALOG
 from dlgen.support import all_supports
 
 PROVIDERS = packages_distributions()  # top-level module -> distributions installed here
@@ -65,7 +66,8 @@ def test_every_imported_module_is_declared(
 ) -> None:
     project = tmp_path / "proj"
     flags = {"project_name": "proj", "framework": framework, "task": task}
-    api.new(project, flags={**flags, "architecture": architecture, "hardware": "cpu"})
+    servers = CATALOG.choices("serving", {**flags, "export": ["onnx"]})  # every model server too
+    api.new(project, flags={**flags, "architecture": architecture, "hardware": "cpu", "serving": servers})
     dependencies = declared(project / "pyproject.toml")
     undeclared = {
         module

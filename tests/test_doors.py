@@ -19,6 +19,7 @@ ANSWERS = {
     "framework": "pytorch",
     "hardware": "cuda",
     "export": ["onnx", "torch_export"],
+    "serving": ["torchserve"],
     "tracker": "csv",
     "ci": "gitlab",
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from dlgen.catalog import CATALOG, QUESTIONS, Catalog
+from dlgen.catalog import CATALOG, MULTI_SELECT, QUESTIONS, Catalog
 from dlgen.errors import DlgenError
 from dlgen.names import check_project_name
 
@@ -45,8 +45,9 @@ def load_data_file(path: Path) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def normalise_export(value: Any) -> list[str]:
-    """Export answers may be a list, a comma-separated string, or 'none'."""
+def normalise_list(question: str, value: Any) -> list[str]:
+    """Export and serving answers may be a list, a comma-separated string, or 'none'."""
+    what = "formats" if question == "export" else "servers"
     if value is None:
         return []
     if isinstance(value, str):
@@ -54,9 +55,9 @@ def normalise_export(value: Any) -> list[str]:
     elif isinstance(value, list | tuple):
         items = [v.strip() if isinstance(v, str) else v for v in value]
     else:
-        raise DlgenError(f"export must be a list of formats, not {value!r}")
+        raise DlgenError(f"{question} must be a list of {what}, not {value!r}")
     if any(not isinstance(v, str) for v in items):
-        raise DlgenError(f"export must be a list of format names, not {value!r}")
+        raise DlgenError(f"{question} must be a list of {what[:-1]} names, not {value!r}")
     return [v for v in dict.fromkeys(items) if v and v != "none"]
 
 
@@ -67,14 +68,18 @@ def check_answer(question: str, value: Any, answers: Mapping[str, Any], catalog:
     allowed = catalog.choices(question, answers)
     context = ", ".join(f"{q}={answers[q]}" for q in ("task", "architecture", "framework") if q in answers)
     where = f" for {context}" if context and question not in ("task", "ci") else ""
-    if question == "export":
-        formats = normalise_export(value)
-        bad = [f for f in formats if f not in allowed]
+    if question == "serving":
+        context = ", ".join(f"{q}={answers[q]}" for q in ("task", "framework") if q in answers)
+        exports = ",".join(answers.get("export") or []) or "none"
+        where = f" for {context}, export={exports}"
+    if question in MULTI_SELECT:
+        items = normalise_list(question, value)
+        bad = [f for f in items if f not in allowed]
         if bad:
             raise DlgenError(
-                f"invalid export {', '.join(bad)}{where}; choose from: {', '.join(allowed) or 'none'}"
+                f"invalid {question} {', '.join(bad)}{where}; choose from: {', '.join(allowed) or 'none'}"
             )
-        return formats
+        return items
     if not isinstance(value, str) or value not in allowed:
         raise DlgenError(f"invalid {question} {value!r}{where}; choose from: {', '.join(allowed)}")
     return value
@@ -102,10 +107,10 @@ def resolve(
             value = data[question]
         else:
             default = defaults.get(question, catalog.default(question, answers))
-            if ask is None:
+            choices = [] if question == "project_name" else catalog.choices(question, answers)
+            if ask is None or (question in MULTI_SELECT and not choices):  # nothing to pick
                 value = default
             else:
-                choices = [] if question == "project_name" else catalog.choices(question, answers)
                 value = ask(question, choices, default)
         answers[question] = check_answer(question, value, answers, catalog)
     return answers

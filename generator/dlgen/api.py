@@ -63,6 +63,7 @@ def describe_catalog(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "architectures": [asdict(o) for o in catalog.architectures],
         "hardware": [asdict(o) for o in catalog.hardware],
         "exports": [asdict(o) for o in catalog.exports],
+        "servers": [asdict(o) for o in catalog.servers],
         "trackers": [asdict(o) for o in catalog.trackers],
         "ci_providers": [asdict(o) for o in catalog.ci_providers],
         "combinations": list(catalog.combinations()),

@@ -35,6 +35,14 @@ class Task(Option):
 
 
 @dataclass(frozen=True)
+class Server(Option):
+    """A model server the project can be packaged for: it wraps the task's `answer` (the
+    `serve` request and response of templates/deploy/tasks/<task>/) over the `export` format."""
+
+    export: str = "onnx"
+
+
+@dataclass(frozen=True)
 class Catalog:
     frameworks: tuple[Option, ...]
     tasks: tuple[Task, ...]
@@ -44,6 +52,9 @@ class Catalog:
     trackers: tuple[Option, ...]
     ci_providers: tuple[Option, ...]
     defaults: Mapping[str, object] = field(default_factory=dict)
+    servers: tuple[Server, ...] = ()
+    # framework -> the tasks whose projects get `serve` (what a server wraps): dlgen.support
+    serve_tasks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------
     def offered(self, options: tuple[Option, ...], framework: str | None = None) -> list[Option]:
@@ -97,9 +108,20 @@ class Catalog:
         table = {"hardware": self.hardware, "export": self.exports, "tracker": self.trackers}
         if question in table:
             return [o.id for o in self.offered(table[question], str(framework))]
+        if question == "serving":
+            return [s.id for s in self.servers_for(answers)]
         if question == "ci":
             return [o.id for o in self.ci_providers]
         raise KeyError(question)
+
+    def servers_for(self, answers: Mapping[str, object]) -> list[Server]:
+        """Servers implemented for the framework whose export format is among the answers'
+        exports, for a task that has `serve` (its request, response and `answer`)."""
+        framework, task = str(answers.get("framework", "")), str(answers.get("task", ""))
+        exports = answers.get("export") or ()
+        if task not in self.serve_tasks.get(framework, ()):
+            return []
+        return [s for s in self.offered(self.servers, framework) if s.export in exports]  # type: ignore[operator]
 
     def default(self, question: str, answers: Mapping[str, object]) -> object:
         """Catalog default for `question`, or the first allowed choice."""
@@ -107,7 +129,7 @@ class Catalog:
             return self.defaults["project_name"]
         allowed = self.choices(question, answers)
         preferred = self.defaults.get(question)
-        if question == "export":
+        if question in MULTI_SELECT:
             return [e for e in preferred or [] if e in allowed]  # type: ignore[union-attr]
         return preferred if preferred in allowed else (allowed[0] if allowed else None)
 
@@ -130,6 +152,10 @@ def _arch(id: str, label: str, task: str) -> Architecture:
 
 def _option(kind: str, id: str, label: str, note: str = "") -> Option:
     return Option(id=id, label=label, frameworks=_implemented_by(kind, id), note=note)
+
+
+def _server(id: str, label: str, export: str, note: str = "") -> Server:
+    return Server(id=id, label=label, frameworks=_implemented_by("serving", id), note=note, export=export)
 
 
 def _framework(support: FrameworkSupport) -> Option:
@@ -354,6 +380,31 @@ CATALOG = Catalog(
         _option("trackers", "mlflow", "MLflow (SQLite store, or a tracking server)"),
         _option("trackers", "wandb", "Weights & Biases (offline unless WANDB_API_KEY is set)"),
     ),
+    servers=(
+        _server(
+            "torchserve",
+            "TorchServe (handler over the ONNX export, .mar archive)",
+            "onnx",
+            note="with the onnx export, for tasks that have serve; TorchServe itself needs Java 17+",
+        ),
+        _server(
+            "bentoml",
+            "BentoML service over the ONNX export",
+            "onnx",
+            note=(
+                "not yet: bentoml 1.4 needs opentelemetry-instrumentation-aiohttp-client, whose "
+                "newest on our mirror (0.66b1) conflicts with the stack's opentelemetry 1.45.2 / "
+                "0.66b2 (wandb's exporter)"
+            ),
+        ),
+        _server(
+            "tf_serving",
+            "TensorFlow Serving (REST) over the SavedModel export",
+            "saved_model",
+            note="not yet (issue 9)",
+        ),
+    ),
+    serve_tasks={s.id: s.onnx_deployment for s in all_supports()},
     ci_providers=(
         Option("github", "GitHub Actions"),
         Option("gitlab", "GitLab CI"),
@@ -366,6 +417,7 @@ CATALOG = Catalog(
         "framework": "pytorch",
         "hardware": "cpu",
         "export": ["onnx"],
+        "serving": [],
         "tracker": "tensorboard",
         "ci": "github",
     },
@@ -379,6 +431,9 @@ QUESTIONS: tuple[str, ...] = (
     "framework",
     "hardware",
     "export",
+    "serving",
     "tracker",
     "ci",
 )
+# Questions answered with a list (several formats, several servers).
+MULTI_SELECT: tuple[str, ...] = ("export", "serving")

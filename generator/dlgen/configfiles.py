@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from dlgen.catalog import CATALOG, QUESTIONS, Catalog, Option
+from dlgen.catalog import CATALOG, MULTI_SELECT, QUESTIONS, Catalog, Option, Server
 from dlgen.names import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_PACKAGES
 from dlgen.support import all_supports
 
@@ -26,6 +26,7 @@ HELP = {
     "framework": "Framework",
     "hardware": "Target hardware",
     "export": "Export formats",
+    "serving": "Model servers to package for",
     "tracker": "Experiment tracker",
     "ci": "CI provider",
 }
@@ -54,6 +55,15 @@ def _framework_gate(option: Option) -> str:
     return _unless(
         f"framework not in {_jinja_list(list(option.frameworks))}",
         "not available for {{ framework }}",
+    )
+
+
+def _server_gate(server: Server, catalog: Catalog) -> str:
+    """A server needs its framework, its export format and a task that has `serve`."""
+    pairs = [f"{fw}:{task}" for fw in server.frameworks for task in catalog.serve_tasks.get(fw, ())]
+    return _unless(
+        f"'{server.export}' not in export or (framework ~ ':' ~ task) not in {_jinja_list(pairs)}",
+        "needs " + " or ".join(server.frameworks) + f", the {server.export} export and a task with serve",
     )
 
 
@@ -156,6 +166,12 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "export": _choice_question(
             "export", gated(catalog.exports), catalog.defaults["export"], multiselect=True
         ),
+        "serving": _choice_question(
+            "serving",
+            {s.id: (s.label, _server_gate(s, catalog)) for s in catalog.offered(catalog.servers)},  # type: ignore[misc]
+            catalog.defaults["serving"],
+            multiselect=True,
+        ),
         "tracker": _choice_question("tracker", gated(catalog.trackers), catalog.defaults["tracker"]),
         "ci": _choice_question(
             "ci", {c.id: (c.label, "") for c in catalog.ci_providers}, catalog.defaults["ci"]
@@ -215,6 +231,7 @@ def cookiecutter_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
             [o.id for o in catalog.offered(catalog.hardware)], catalog.defaults["hardware"]
         ),
         "export": ",".join(catalog.defaults["export"]),  # type: ignore[arg-type]
+        "serving": ",".join(catalog.defaults["serving"]) or "none",  # type: ignore[arg-type]
         "tracker": with_default_first(
             [o.id for o in catalog.offered(catalog.trackers)], catalog.defaults["tracker"]
         ),
@@ -222,7 +239,7 @@ def cookiecutter_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "__project_slug": "{{ cookiecutter.project_name | lower | replace('_', '-') }}",
         "_extensions": ["dlgen_cookiecutter_ext.DlgenPaths"],
         "__prompts__": {
-            q: HELP[q] + (" (comma-separated, or none)" if q == "export" else "") for q in QUESTIONS
+            q: HELP[q] + (" (comma-separated, or none)" if q in MULTI_SELECT else "") for q in QUESTIONS
         },
     }
     return config

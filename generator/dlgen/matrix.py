@@ -1,7 +1,7 @@
 """The matrix: every valid combination rendered, installed, linted and tested.
 
 The four mission axes (task x architecture x framework x hardware) are covered fully; the
-remaining options (export set, tracker, CI provider) are added so that every pair of values
+remaining options (export set, model servers, tracker, CI provider) are added so that every pair of values
 of any two questions appears in at least one combination (a greedy all-pairs generator).
 """
 
@@ -33,10 +33,14 @@ from dlgen.errors import DlgenError
 from dlgen.names import MAX_NAME_LENGTH
 
 PRIMARY = ("task", "architecture", "framework", "hardware")
-SECONDARY = ("export", "tracker", "ci")
+SECONDARY = ("export", "serving", "tracker", "ci")
 FRAMEWORK_SPECIFIC = ("architecture", "hardware", "tracker")  # rendered from templates/<framework>/
 # Questions whose templates never meet: the CI file does not depend on the model.
-INDEPENDENT = {frozenset(("architecture", "ci"))}
+# A model server wraps the task's `serve` API over the export whatever the model, the hardware
+# it trained on, its tracker or its CI: it pairs with the task, framework and export only.
+INDEPENDENT = {frozenset(("architecture", "ci"))} | {
+    frozenset(("serving", q)) for q in ("architecture", "hardware", "tracker", "ci")
+}
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider")
 # A generated project's tests run with pytest's own plugins only (PYTEST_DISABLE_PLUGIN_AUTOLOAD):
@@ -46,14 +50,16 @@ PYTEST_ARGS = ("-q", "-x", "-p", "no:cacheprovider")
 # TF_CPP_MIN_LOG_LEVEL: TensorFlow's C++ warnings (Grappler's cost estimator writes lines of
 # kilobytes) would push a failure's assertion out of the report's tail.
 TEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-# What a variant that only changes hardware/export/tracker/CI must still pass: its hardware
-# tests, a real training run on its runtime (writing checkpoints, metrics and the tracker's
-# files) and each of its export formats' parity check. The CLI end to end, evaluate and
-# predict do not depend on those answers: the full-depth run of the same model covers them.
+# What a variant that only changes hardware/export/serving/tracker/CI must still pass: its
+# hardware tests, a real training run on its runtime (writing checkpoints, metrics and the
+# tracker's files), each of its export formats' parity check and each model server it picked.
+# The CLI end to end, evaluate and predict do not depend on those answers: the full-depth run
+# of the same model covers them.
 SMOKE_TESTS = (
     "tests/test_hardware.py",
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
     "tests/test_export.py",
+    "tests/test_torchserve.py",  # only where torchserve is picked: ~2.5 s over a trained model
 )
 # The workflow around a model: the CLI end to end, tuning, run records, cross-validation, drift
 # monitoring, serving and surviving SIGKILL are the same files whatever the architecture (they
@@ -99,6 +105,7 @@ class Combination:
     export: tuple[str, ...]
     tracker: str
     ci: str
+    serving: tuple[str, ...] = ()  # model servers; last so that ids without one stay as they were
     reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
     # "full": the project's whole suite; "model": all but WORKFLOW_TESTS; "smoke": SMOKE_TESTS
     depth: str = "full"
@@ -108,25 +115,38 @@ class Combination:
     def id(self) -> str:
         exports = "+".join(self.export) or "noexport"
         parts = (self.task, self.architecture, self.framework, self.hardware, exports, self.tracker, self.ci)
-        return "-".join(parts)
+        return "-".join(parts + (("+".join(self.serving),) if self.serving else ()))
 
     def values(self) -> dict[str, Any]:
         return {q: getattr(self, q) for q in PRIMARY + SECONDARY}
 
     def answers(self, project_name: str) -> dict[str, Any]:
-        return {"project_name": project_name, **self.values(), "export": list(self.export)}
+        values = {**self.values(), "export": list(self.export), "serving": list(self.serving)}
+        return {"project_name": project_name, **values}
 
 
-def _secondary_values(catalog: Catalog, framework: str) -> dict[str, list[Any]]:
+def _subsets(values: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(s) for size in range(len(values) + 1) for s in itertools.combinations(values, size)]
+
+
+def _secondary_values(catalog: Catalog, framework: str, task: str = "") -> dict[str, list[Any]]:
+    """Each secondary question's values for a framework (and task: the servers it can have
+    with every export format; `_assignments` drops the sets its exports do not allow)."""
     formats = catalog.choices("export", {"framework": framework})
-    export_sets = [
-        tuple(subset) for size in range(len(formats) + 1) for subset in itertools.combinations(formats, size)
-    ]
+    servers = catalog.choices("serving", {"framework": framework, "task": task, "export": formats})
     return {
-        "export": export_sets,
+        "export": _subsets(formats),
+        "serving": _subsets(servers),
         "tracker": catalog.choices("tracker", {"framework": framework}),
         "ci": catalog.choices("ci", {"framework": framework}),
     }
+
+
+def _assignments(catalog: Catalog, primary: dict[str, str]) -> list[dict[str, Any]]:
+    """Every valid answer to the secondary questions for one primary combination."""
+    options = _secondary_values(catalog, primary["framework"], primary["task"])
+    every = (dict(zip(SECONDARY, values, strict=True)) for values in itertools.product(*options.values()))
+    return [s for s in every if set(s["serving"]) <= set(catalog.choices("serving", {**primary, **s}))]
 
 
 def _pairs(values: dict[str, Any]) -> set[tuple[tuple[str, Any], tuple[str, Any]]]:
@@ -140,8 +160,8 @@ def _pairs(values: dict[str, Any]) -> set[tuple[tuple[str, Any], tuple[str, Any]
     framework = values.get("framework", "")
     items = []
     for question, value in sorted(values.items()):
-        if question == "export":
-            items += [("export", f"{framework}:{fmt}") for fmt in value] or [("export", f"{framework}:none")]
+        if question in ("export", "serving"):
+            items += [(question, f"{framework}:{v}") for v in value] or [(question, f"{framework}:none")]
         elif question in FRAMEWORK_SPECIFIC:
             items.append((question, f"{framework}:{value}"))
         else:
@@ -172,10 +192,7 @@ def _plan(catalog: Catalog) -> list[Combination]:
     # again after each choice (computing them there took 12 s of a plan's 12.1).
     candidates: list[tuple[dict[str, str], list[dict[str, Any]], list[frozenset]]] = []
     for primary in catalog.combinations():
-        options = _secondary_values(catalog, primary["framework"])
-        assignments = [
-            dict(zip(SECONDARY, values, strict=True)) for values in itertools.product(*options.values())
-        ]
+        assignments = _assignments(catalog, primary)
         pairs = [frozenset(_pairs({**primary, **s})) for s in assignments]
         candidates.append((primary, assignments, pairs))
     uncovered = set().union(*(p for _, _, pairs in candidates for p in pairs)) if candidates else set()

@@ -17,6 +17,7 @@ NAME_PATTERN = rf"^[A-Za-z][A-Za-z0-9_-]{{0,{MAX_NAME_LENGTH - 1}}}$"
 RESERVED_PACKAGES: tuple[str, ...] = (
     "test", "tests", "torch", "numpy", "yaml", "typer", "rich", "onnx", "onnxruntime",
     "tensorflow", "keras", "jax", "flax", "optax", "src", "config", "data", "model",
+    "ts",  # TorchServe's package, which the torchserve handler imports
 )  # fmt: skip
 
 

@@ -46,6 +46,7 @@ def list_(
         "framework": CATALOG.frameworks,
         "hardware": CATALOG.hardware,
         "export": CATALOG.exports,
+        "serving": CATALOG.servers,
         "tracker": CATALOG.trackers,
     }
     for question, items in groups.items():

@@ -43,6 +43,7 @@ def matrix_(
             "framework",
             "hardware",
             "export",
+            "serving",
             "tracker",
             "ci",
             "why",
@@ -52,7 +53,7 @@ def matrix_(
         for i, c in enumerate(combos):
             table.add_row(
                 str(i), c.task, c.architecture, c.framework, c.hardware,
-                ",".join(c.export) or "-", c.tracker, c.ci, c.reason, c.depth,
+                ",".join(c.export) or "-", ",".join(c.serving) or "-", c.tracker, c.ci, c.reason, c.depth,
             )  # fmt: skip
         console.print(table)
         console.print(

@@ -10,7 +10,7 @@ from rich.prompt import Prompt
 from rich.tree import Tree
 
 from dlgen import api
-from dlgen.catalog import QUESTIONS
+from dlgen.catalog import MULTI_SELECT, QUESTIONS
 from dlgen.cli.console import console
 from dlgen.configfiles import HELP
 from dlgen.errors import DlgenError
@@ -30,7 +30,7 @@ def ask(question: str, choices: list[str], default: Any) -> Any:
 def _prompt(question: str, choices: list[str], default: Any) -> Any:
     if question == "project_name":
         return Prompt.ask(HELP[question], default=default, console=console)
-    if question == "export":
+    if question in MULTI_SELECT:
         shown = ", ".join(choices) or "none"
         answer = Prompt.ask(
             f"{HELP[question]} [dim](comma-separated from {shown}, or none)[/dim]",
@@ -67,6 +67,10 @@ def new(
     export: Annotated[
         list[str] | None, typer.Option(help="Export format; repeat or comma-separate; 'none' for none.")
     ] = None,
+    serving: Annotated[
+        list[str] | None,
+        typer.Option(help="Model server to package for (torchserve); repeat or comma-separate; 'none'."),
+    ] = None,
     tracker: Annotated[str | None, typer.Option(help="Experiment tracker.")] = None,
     ci: Annotated[str | None, typer.Option(help="CI provider: github, gitlab or none.")] = None,
     defaults: Annotated[
@@ -91,6 +95,7 @@ def new(
         "framework": framework,
         "hardware": hardware,
         "export": [part for item in export for part in item.split(",")] if export else None,
+        "serving": [part for item in serving for part in item.split(",")] if serving else None,
         "tracker": tracker,
         "ci": ci,
     }

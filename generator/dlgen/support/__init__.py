@@ -19,6 +19,9 @@ class FrameworkSupport:
     hardware: tuple[str, ...] = ()
     exports: tuple[str, ...] = ()
     trackers: tuple[str, ...] = ()
+    # Model servers (TorchServe, ...) templates/deploy/serving/<server>/ packages the project
+    # for; each wraps the `serve` task API, so only tasks in onnx_deployment get them.
+    serving: tuple[str, ...] = ()
     # Tasks whose projects get `serve` (FastAPI over the ONNX export) and `quantize` (int8) when
     # onnx is among the exports: templates/deploy/tasks/<task>/.
     onnx_deployment: tuple[str, ...] = ()

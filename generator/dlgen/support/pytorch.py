@@ -36,6 +36,7 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"),
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
+    serving=("torchserve",),
     onnx_deployment=(
         "image_classification",
         "text_classification",
@@ -52,6 +53,8 @@ SUPPORT = FrameworkSupport(
         "music_generation",
         "instance_segmentation",
         "speech_recognition",
+        "image_generation",
+        "reinforcement_learning",
     ),
     monitoring=(
         "image_classification",
