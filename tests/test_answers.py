@@ -66,6 +66,15 @@ def test_a_server_needs_its_framework_its_export_and_a_task_with_serve() -> None
             resolve(flags=flags)
 
 
+def test_a_server_over_another_export_also_needs_the_onnx_export_serve_runs_on() -> None:
+    tensorflow = {"framework": "tensorflow", "task": "image_classification", "architecture": "mlp"}
+    both = resolve(flags={**tensorflow, "export": "onnx,saved_model", "serving": "tf_serving"})
+    assert both["serving"] == ["tf_serving"]
+    for export in ("saved_model", "onnx"):
+        with pytest.raises(DlgenError, match="choose from: none"):
+            resolve(flags={**tensorflow, "export": export, "serving": "tf_serving"})
+
+
 def test_prompt_sees_only_allowed_choices() -> None:
     seen = {}
 

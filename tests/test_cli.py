@@ -68,6 +68,21 @@ def test_serving_flag_adds_the_server_and_refuses_what_cannot_work(runner, tmp_p
     assert not (tmp_path / "no").exists()
 
 
+def test_tf_serving_adds_its_layout_client_and_models_config(runner, tmp_path: Path) -> None:
+    tensorflow = ["--framework", "tensorflow", "--architecture", "mlp", "--serving", "tf_serving"]
+    args = ["new", str(tmp_path / "tfs"), *tensorflow, "--export", "onnx,saved_model", "--defaults"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for name in ("tf_serving_layout.py", "tf_serving_client.py"):
+        assert (tmp_path / "tfs/src/tfs" / name).is_file(), name
+    assert 'name: "tfs"' in (tmp_path / "tfs/tf_serving/models.config").read_text()
+    assert "tf-serving-layout" in (tmp_path / "tfs/Makefile").read_text()
+    bad = ["new", str(tmp_path / "no"), *tensorflow, "--export", "saved_model", "--defaults"]
+    result = runner.invoke(app, bad)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: invalid serving tf_serving")
+
+
 def test_data_file_replays_another_projects_answers(runner, tmp_path: Path, template_copy: Path) -> None:
     template = ["--template", str(template_copy)]  # clean and tagged: both renders record one `_commit`
     args = ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults", *template]

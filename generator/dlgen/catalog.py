@@ -34,12 +34,22 @@ class Task(Option):
     modality: str = "image"  # what a sample is; templates share code per modality (text: tokenizer)
 
 
+# The export `serve` runs on (FastAPI over onnxruntime). Every server wraps serve's `answer`
+# (its request, preprocessing, post-processing and response), so every server needs it too.
+SERVE_EXPORT = "onnx"
+
+
 @dataclass(frozen=True)
 class Server(Option):
     """A model server the project can be packaged for: it wraps the task's `answer` (the
     `serve` request and response of templates/deploy/tasks/<task>/) over the `export` format."""
 
     export: str = "onnx"
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        """The export formats it needs: the one it serves and the one `serve` runs on."""
+        return tuple(dict.fromkeys((self.export, SERVE_EXPORT)))
 
 
 @dataclass(frozen=True)
@@ -115,13 +125,15 @@ class Catalog:
         raise KeyError(question)
 
     def servers_for(self, answers: Mapping[str, object]) -> list[Server]:
-        """Servers implemented for the framework whose export format is among the answers'
-        exports, for a task that has `serve` (its request, response and `answer`)."""
+        """Servers implemented for the framework whose export formats (theirs and serve's)
+        are among the answers' exports, for a task that has `serve` (its request, response
+        and `answer`)."""
         framework, task = str(answers.get("framework", "")), str(answers.get("task", ""))
         exports = answers.get("export") or ()
         if task not in self.serve_tasks.get(framework, ()):
             return []
-        return [s for s in self.offered(self.servers, framework) if s.export in exports]  # type: ignore[operator]
+        offered = self.offered(self.servers, framework)
+        return [s for s in offered if set(s.exports) <= set(exports)]  # type: ignore[attr-defined,arg-type]
 
     def default(self, question: str, answers: Mapping[str, object]) -> object:
         """Catalog default for `question`, or the first allowed choice."""
@@ -401,7 +413,10 @@ CATALOG = Catalog(
             "tf_serving",
             "TensorFlow Serving (REST) over the SavedModel export",
             "saved_model",
-            note="not yet (issue 9)",
+            note=(
+                "with the saved_model and onnx exports, for tasks that have serve: its client "
+                "reuses serve's answer (onnx); tensorflow_model_server runs from its Docker image"
+            ),
         ),
     ),
     serve_tasks={s.id: s.onnx_deployment for s in all_supports()},

@@ -59,11 +59,14 @@ def _framework_gate(option: Option) -> str:
 
 
 def _server_gate(server: Server, catalog: Catalog) -> str:
-    """A server needs its framework, its export format and a task that has `serve`."""
+    """A server needs its framework, its export formats (its own and serve's) and a task that
+    has `serve`."""
     pairs = [f"{fw}:{task}" for fw in server.frameworks for task in catalog.serve_tasks.get(fw, ())]
+    missing = " or ".join(f"'{format}' not in export" for format in server.exports)
+    formats = " and ".join(server.exports) + (" exports" if len(server.exports) > 1 else " export")
     return _unless(
-        f"'{server.export}' not in export or (framework ~ ':' ~ task) not in {_jinja_list(pairs)}",
-        "needs " + " or ".join(server.frameworks) + f", the {server.export} export and a task with serve",
+        f"{missing} or (framework ~ ':' ~ task) not in {_jinja_list(pairs)}",
+        "needs " + " or ".join(server.frameworks) + f", the {formats} and a task with serve",
     )
 
 

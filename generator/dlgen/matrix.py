@@ -60,6 +60,7 @@ SMOKE_TESTS = (
     "tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",
     "tests/test_export.py",
     "tests/test_torchserve.py",  # only where torchserve is picked: ~2.5 s over a trained model
+    "tests/test_tf_serving.py",  # only where tf_serving is picked: ~2.7 s over a trained model
 )
 # The workflow around a model: the CLI end to end, tuning, run records, cross-validation, drift
 # monitoring, serving and surviving SIGKILL are the same files whatever the architecture (they
