@@ -50,15 +50,23 @@ def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_pat
     for name in ("test_cli.py", "test_model.py", "test_tune.py", "test_train.py", "test_quantize.py"):
         (tmp_path / "tests" / name).write_text("")
     combo = dataclasses.replace(plan[0], depth="model")
-    assert matrix._test_selection(combo, tmp_path) == [
-        "tests/test_model.py",
-        "tests/test_quantize.py",
-        "tests/test_train.py",
-    ]
+    selection = matrix._test_selection(combo, tmp_path)
+    assert selection[:3] == ["tests/test_model.py", "tests/test_quantize.py", "tests/test_train.py"]
+    deselected = selection[4::2]  # the loop's and commands' checks run with the workflow
+    assert selection[3::2] == ["--deselect"] * len(deselected)
+    assert deselected == [test for test in matrix.WORKFLOW_CHECKS if "tflite" not in test]
     assert matrix._test_selection(dataclasses.replace(combo, depth="full"), tmp_path) == []
     later = dataclasses.replace(combo, depth="smoke", launchers=False)
     selection = matrix._test_selection(later, tmp_path)
     assert selection[selection.index("--deselect") + 1] in matrix.LAUNCHER_TESTS
+
+
+def test_the_workflow_checks_name_tests_the_templates_define() -> None:
+    """A renamed test would silently run at every depth again."""
+    root = Path(__file__).resolve().parents[1] / "templates"
+    sources = "\n".join(path.read_text() for path in root.rglob("test_*.py.jinja"))
+    for test in matrix.WORKFLOW_CHECKS:
+        assert f"def {test.partition('::')[2]}(" in sources, test
 
 
 def test_tensorflow_tpu_leaves_the_replica_checks_to_multi_gpu(tmp_path: Path) -> None:

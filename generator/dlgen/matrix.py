@@ -77,6 +77,18 @@ WORKFLOW_TESTS = (
     "tests/test_serve.py",
     "tests/test_crash.py",
 )
+# Tests in the model-dependent files that take the model as a black box as well: the training
+# loop's early stopping and NaN guard (the framework's loop and the task's loss, whatever the
+# architecture) and the quantize commands' report (the same quantization the tests before them
+# ran on the same model, through the CLI). Once per task x framework, with WORKFLOW_TESTS; in
+# a TensorFlow model-depth suite they were 17 s of 74.
+WORKFLOW_CHECKS = (
+    "tests/test_train.py::test_early_stopping_ends_a_run_that_stops_improving",
+    "tests/test_train.py::test_a_loss_that_turns_nan_names_the_last_finite_one",
+    "tests/test_train.py::test_nan_loss_stops_with_a_clear_message",
+    "tests/test_quantize.py::test_the_command_prints_the_change_and_enforces_max_drop",
+    "tests/test_quantize_tflite.py::test_the_command_prints_the_change",
+)
 # A hardware's launcher end to end (its script, torchrun or SLURM, the rendezvous) takes the
 # model as a black box too: once per task x framework x hardware. The other architectures'
 # multi-process runs still go through torchrun in the multi-GPU DDP step test.
@@ -108,7 +120,8 @@ class Combination:
     ci: str
     serving: tuple[str, ...] = ()  # model servers; last so that ids without one stay as they were
     reason: str = "primary"  # "primary": a mission-axis combination; "pairwise": added for pair coverage
-    # "full": the project's whole suite; "model": all but WORKFLOW_TESTS; "smoke": SMOKE_TESTS
+    # "full": the project's whole suite; "model": all but WORKFLOW_TESTS and WORKFLOW_CHECKS;
+    # "smoke": SMOKE_TESTS
     depth: str = "full"
     launchers: bool = True  # whether LAUNCHER_TESTS run: the first of each task x framework x hardware
 
@@ -340,7 +353,9 @@ def _test_selection(combo: Combination, project: Path) -> list[str]:
         return deselect
     if combo.depth == "model":
         files = sorted(path.relative_to(project).as_posix() for path in (project / "tests").glob("test_*.py"))
-        return [name for name in files if name not in WORKFLOW_TESTS] + deselect
+        model_files = [name for name in files if name not in WORKFLOW_TESTS]
+        checks = [test for test in WORKFLOW_CHECKS if test.partition("::")[0] in model_files]
+        return model_files + [arg for test in checks for arg in ("--deselect", test)] + deselect
     return [t for t in SMOKE_TESTS if (project / t.partition("::")[0]).is_file()] + deselect
 
 
