@@ -57,7 +57,8 @@ def test_a_server_needs_its_framework_its_export_and_a_task_with_serve() -> None
     refused = [
         ({"serving": "torchserve", "export": "none"}, "choose from: none"),
         ({"serving": "torchserve", "framework": "jax", "architecture": "mlp"}, "framework=jax"),
-        ({"serving": "bentoml"}, "choose from: torchserve"),
+        ({"serving": "bentoml", "export": "none"}, "choose from: none"),
+        ({"serving": "tf_serving"}, "choose from: torchserve, bentoml"),
         ({"serving": "kserve"}, "invalid serving kserve"),
         ({"serving": [1]}, "serving must be a list of server names"),
     ]
@@ -66,13 +67,20 @@ def test_a_server_needs_its_framework_its_export_and_a_task_with_serve() -> None
             resolve(flags=flags)
 
 
+def test_bentoml_serves_every_frameworks_onnx_export() -> None:
+    for framework in ("pytorch", "tensorflow", "jax"):
+        flags = {"framework": framework, "architecture": "mlp", "export": "onnx", "serving": "bentoml"}
+        assert resolve(flags=flags)["serving"] == ["bentoml"]
+
+
 def test_a_server_over_another_export_also_needs_the_onnx_export_serve_runs_on() -> None:
     tensorflow = {"framework": "tensorflow", "task": "image_classification", "architecture": "mlp"}
     both = resolve(flags={**tensorflow, "export": "onnx,saved_model", "serving": "tf_serving"})
     assert both["serving"] == ["tf_serving"]
-    for export in ("saved_model", "onnx"):
-        with pytest.raises(DlgenError, match="choose from: none"):
-            resolve(flags={**tensorflow, "export": export, "serving": "tf_serving"})
+    with pytest.raises(DlgenError, match="choose from: none"):
+        resolve(flags={**tensorflow, "export": "saved_model", "serving": "tf_serving"})
+    with pytest.raises(DlgenError, match="choose from: bentoml"):  # it serves the onnx export
+        resolve(flags={**tensorflow, "export": "onnx", "serving": "tf_serving"})
 
 
 def test_prompt_sees_only_allowed_choices() -> None:

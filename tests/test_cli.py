@@ -83,6 +83,16 @@ def test_tf_serving_adds_its_layout_client_and_models_config(runner, tmp_path: P
     assert result.stderr.strip().startswith("error: invalid serving tf_serving")
 
 
+def test_bentoml_adds_its_service_and_make_target_for_any_framework(runner, tmp_path: Path) -> None:
+    jax = ["--framework", "jax", "--architecture", "mlp", "--export", "onnx", "--serving", "bentoml"]
+    result = runner.invoke(app, ["new", str(tmp_path / "bento"), *jax, "--defaults"])
+    assert result.exit_code == 0, result.output
+    assert "class ModelService" in (tmp_path / "bento/src/bento/bentoml_service.py").read_text()
+    assert (tmp_path / "bento/tests/test_bentoml.py").is_file()
+    assert "bentoml serve bento.bentoml_service:ModelService" in (tmp_path / "bento/Makefile").read_text()
+    assert '"bentoml>=1.4"' in (tmp_path / "bento/pyproject.toml").read_text()
+
+
 def test_data_file_replays_another_projects_answers(runner, tmp_path: Path, template_copy: Path) -> None:
     template = ["--template", str(template_copy)]  # clean and tagged: both renders record one `_commit`
     args = ["new", str(tmp_path / "a"), "--architecture", "mlp", "--defaults", *template]

@@ -67,3 +67,21 @@ def test_copier_choice_validators_agree_with_the_catalog() -> None:
                 assert bool(_render(validator, **combo)) is not allowed, (question, value, combo)
     arch_default = config["architecture"]["default"]
     assert _render(arch_default, task="image_classification") == CATALOG.defaults["architecture"]
+
+
+def test_copier_asks_for_a_model_server_only_where_one_can_be_picked() -> None:
+    spec = copier_config()["serving"]
+    env = jinja2.Environment()
+    when = env.from_string(spec["when"])
+    validators = {c["value"]: env.from_string(c["validator"]) for c in spec["choices"].values()}
+    exports = [[], ["onnx"], ["saved_model"], ["onnx", "saved_model"], ["onnx", "torch_export"]]
+    asked = set()
+    for combo in CATALOG.combinations():
+        for export in exports:
+            answers = {**combo, "export": export}
+            choices = CATALOG.choices("serving", answers)
+            assert (when.render(**answers).strip() == "True") is bool(choices), answers
+            for value, validator in validators.items():
+                assert bool(validator.render(**answers).strip()) is (value not in choices), answers
+            asked.add(bool(choices))
+    assert asked == {True, False}

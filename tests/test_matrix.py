@@ -61,33 +61,34 @@ def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_pat
     assert selection[selection.index("--deselect") + 1] in matrix.LAUNCHER_TESTS
 
 
-def test_the_workflow_checks_name_tests_the_templates_define() -> None:
+def test_the_tests_the_matrix_moves_are_tests_the_templates_define() -> None:
     """A renamed test would silently run at every depth again."""
     root = Path(__file__).resolve().parents[1] / "templates"
-    sources = "\n".join(path.read_text() for path in root.rglob("test_*.py.jinja"))
-    for test in matrix.WORKFLOW_CHECKS:
+    sources = "\n".join(path.read_text() for path in root.rglob("*test*.py.jinja"))
+    once = [test for tests in matrix.ONCE_PER_HARDWARE_TESTS.values() for test in tests]
+    for test in [*matrix.WORKFLOW_CHECKS, *matrix.LAUNCHER_TESTS, *once]:
         assert f"def {test.partition('::')[2]}(" in sources, test
 
 
-def test_tensorflow_tpu_leaves_the_replica_checks_to_multi_gpu(tmp_path: Path) -> None:
-    """The tpu smokes skip the two-replica checks after the first of a task, because every
+@pytest.mark.parametrize("framework", ["tensorflow", "jax"])
+def test_tpu_leaves_the_replica_checks_to_multi_gpu(framework: str, tmp_path: Path) -> None:
+    """The tpu smokes skip the two-device checks after the first of a task, because every
     architecture's multi_gpu combination runs the same checks on the same CPU fallback."""
     plan = matrix.plan()
-    tpu = [c for c in plan if (c.framework, c.hardware) == ("tensorflow", "tpu")]
+    tpu = [c for c in plan if (c.framework, c.hardware) == (framework, "tpu")]
     assert tpu
     multi_gpu = {
-        (c.task, c.architecture) for c in plan if (c.framework, c.hardware) == ("tensorflow", "multi_gpu")
+        (c.task, c.architecture) for c in plan if (c.framework, c.hardware) == (framework, "multi_gpu")
     }
     assert {(c.task, c.architecture) for c in tpu} <= multi_gpu
+    once = matrix.ONCE_PER_HARDWARE_TESTS[(framework, "tpu")]
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_hardware.py").write_text("")
     later = dataclasses.replace(tpu[0], depth="smoke", launchers=False)
-    assert set(matrix.REPLICA_TESTS) <= set(matrix._test_selection(later, tmp_path))
-    assert set(matrix.REPLICA_TESTS).isdisjoint(
-        matrix._test_selection(dataclasses.replace(later, launchers=True), tmp_path)
-    )
+    assert set(once) <= set(matrix._test_selection(later, tmp_path))
+    assert set(once).isdisjoint(matrix._test_selection(dataclasses.replace(later, launchers=True), tmp_path))
     mirrored = dataclasses.replace(later, hardware="multi_gpu")
-    assert set(matrix.REPLICA_TESTS).isdisjoint(matrix._test_selection(mirrored, tmp_path))
+    assert set(once).isdisjoint(matrix._test_selection(mirrored, tmp_path))
 
 
 def test_shards_partition_the_plan() -> None:

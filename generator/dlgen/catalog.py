@@ -403,11 +403,7 @@ CATALOG = Catalog(
             "bentoml",
             "BentoML service over the ONNX export",
             "onnx",
-            note=(
-                "not yet: bentoml 1.4 needs opentelemetry-instrumentation-aiohttp-client, whose "
-                "newest on our mirror (0.66b1) conflicts with the stack's opentelemetry 1.45.2 / "
-                "0.66b2 (wandb's exporter)"
-            ),
+            note="with the onnx export, for tasks that have serve (any framework: it serves ONNX)",
         ),
         _server(
             "tf_serving",

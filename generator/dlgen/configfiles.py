@@ -58,16 +58,27 @@ def _framework_gate(option: Option) -> str:
     )
 
 
-def _server_gate(server: Server, catalog: Catalog) -> str:
-    """A server needs its framework, its export formats (its own and serve's) and a task that
-    has `serve`."""
+def _server_blocked(server: Server, catalog: Catalog) -> str:
+    """The Jinja condition under which `server` cannot be picked: it needs its framework, its
+    export formats (its own and serve's) and a task that has `serve`."""
     pairs = [f"{fw}:{task}" for fw in server.frameworks for task in catalog.serve_tasks.get(fw, ())]
     missing = " or ".join(f"'{format}' not in export" for format in server.exports)
+    return f"{missing} or (framework ~ ':' ~ task) not in {_jinja_list(pairs)}"
+
+
+def _server_gate(server: Server, catalog: Catalog) -> str:
     formats = " and ".join(server.exports) + (" exports" if len(server.exports) > 1 else " export")
     return _unless(
-        f"{missing} or (framework ~ ':' ~ task) not in {_jinja_list(pairs)}",
+        _server_blocked(server, catalog),
         "needs " + " or ".join(server.frameworks) + f", the {formats} and a task with serve",
     )
+
+
+def _any_server_offered(servers: tuple[Server, ...], catalog: Catalog) -> str:
+    """`when:` of the serving question: asked only if one of its choices can be picked (else
+    copier would show a list whose every choice is disabled)."""
+    blocked = " and ".join(f"({_server_blocked(server, catalog)})" for server in servers)
+    return "{{ not (" + (blocked or "true") + ") }}"
 
 
 def _project_name_question(catalog: Catalog) -> dict[str, Any]:
@@ -129,6 +140,7 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         for a in catalog.architectures_for(t.id)
     }
     frameworks = catalog.offered_frameworks()
+    servers: tuple[Server, ...] = tuple(catalog.offered(catalog.servers))  # type: ignore[arg-type]
 
     def gated(options: tuple[Option, ...]) -> dict[str, tuple[str, str]]:
         return {o.id: (o.label, _framework_gate(o)) for o in catalog.offered(options)}
@@ -169,12 +181,15 @@ def copier_config(catalog: Catalog = CATALOG) -> dict[str, Any]:
         "export": _choice_question(
             "export", gated(catalog.exports), catalog.defaults["export"], multiselect=True
         ),
-        "serving": _choice_question(
-            "serving",
-            {s.id: (s.label, _server_gate(s, catalog)) for s in catalog.offered(catalog.servers)},  # type: ignore[misc]
-            catalog.defaults["serving"],
-            multiselect=True,
-        ),
+        "serving": {
+            **_choice_question(
+                "serving",
+                {s.id: (s.label, _server_gate(s, catalog)) for s in servers},
+                catalog.defaults["serving"],
+                multiselect=True,
+            ),
+            "when": _any_server_offered(servers, catalog),
+        },
         "tracker": _choice_question("tracker", gated(catalog.trackers), catalog.defaults["tracker"]),
         "ci": _choice_question(
             "ci", {c.id: (c.label, "") for c in catalog.ci_providers}, catalog.defaults["ci"]

@@ -61,6 +61,7 @@ SMOKE_TESTS = (
     "tests/test_export.py",
     "tests/test_torchserve.py",  # only where torchserve is picked: ~2.5 s over a trained model
     "tests/test_tf_serving.py",  # only where tf_serving is picked: ~2.7 s over a trained model
+    "tests/test_bentoml.py",  # only where bentoml is picked: ~1 s over the trained model and serve
 )
 # The workflow around a model: the CLI end to end, tuning, run records, cross-validation, drift
 # monitoring, serving and surviving SIGKILL are the same files whatever the architecture (they
@@ -106,7 +107,13 @@ REPLICA_TESTS = (
     "tests/test_hardware.py::test_a_two_replica_step_equals_a_one_device_step",
     "tests/test_hardware.py::test_a_two_replica_checkpoint_resumes_on_one_device",
 )
-ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {("tensorflow", "tpu"): REPLICA_TESTS}
+# JAX's tpu likewise: without a TPU it trains data parallel over the two logical CPU devices
+# through the same Runtime.over as multi_gpu, whose every architecture runs the same test.
+DATA_PARALLEL_TESTS = ("tests/test_hardware.py::test_two_devices_train_and_one_resumes",)
+ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("tensorflow", "tpu"): REPLICA_TESTS,
+    ("jax", "tpu"): DATA_PARALLEL_TESTS,
+}
 
 
 @dataclass(frozen=True)

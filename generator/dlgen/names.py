@@ -18,6 +18,7 @@ RESERVED_PACKAGES: tuple[str, ...] = (
     "test", "tests", "torch", "numpy", "yaml", "typer", "rich", "onnx", "onnxruntime",
     "tensorflow", "keras", "jax", "flax", "optax", "src", "config", "data", "model",
     "ts",  # TorchServe's package, which the torchserve handler imports
+    "bentoml",  # the BentoML service imports it
 )  # fmt: skip
 
 

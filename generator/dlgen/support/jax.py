@@ -29,6 +29,7 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
+    serving=("bentoml",),
     onnx_deployment=(
         "image_classification",
         "text_classification",

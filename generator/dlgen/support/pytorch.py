@@ -36,7 +36,7 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm"),
     exports=("onnx", "torch_export"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    serving=("torchserve",),
+    serving=("torchserve", "bentoml"),
     onnx_deployment=(
         "image_classification",
         "text_classification",

@@ -28,7 +28,7 @@ SUPPORT = FrameworkSupport(
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
     trackers=("tensorboard", "csv", "mlflow", "wandb"),
-    serving=("tf_serving",),
+    serving=("tf_serving", "bentoml"),
     onnx_deployment=(
         "image_classification",
         "text_classification",
