@@ -36,6 +36,17 @@ def test_plan_covers_every_pair_involving_an_option() -> None:
     assert len(plan) < len(list(CATALOG.combinations())) * 24  # far fewer than the full product
 
 
+def test_every_tasks_architecture_is_exported_to_every_format() -> None:
+    """Architecture ids are shared by tasks (transformer, gru, vae, gpt) but each task has its
+    own model file: pairing exports with the id alone left 18 task models never exported."""
+    plan = matrix.plan()
+    for key in {(c.task, c.architecture, c.framework) for c in plan}:
+        answers = dict(zip(("task", "architecture", "framework"), key, strict=True))
+        formats = CATALOG.choices("export", answers)
+        exported = set().union(*(set(c.export) for c in plan if (c.task, c.architecture, c.framework) == key))
+        assert set(formats) <= exported, key
+
+
 def test_each_part_of_a_generated_suite_runs_once_per_what_it_depends_on(tmp_path: Path) -> None:
     plan = matrix.plan()
     full = [(c.task, c.framework) for c in plan if c.depth == "full"]

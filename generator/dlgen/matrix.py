@@ -176,13 +176,18 @@ def _pairs(values: dict[str, Any]) -> set[tuple[tuple[str, Any], tuple[str, Any]
     The export answer is a set, so it contributes one value per format it holds (or "none"):
     every architecture is exported to every format at least once, and rendered once without
     export, without trying every subset of formats. Values rendered from per-framework
-    templates count per framework (TensorFlow's ResNet is not PyTorch's).
+    templates count per framework (TensorFlow's ResNet is not PyTorch's), and an architecture
+    per task too: each task has its own model file (token classification's Transformer is not
+    text classification's), so an id several tasks share is exported, tracked and served once
+    per task.
     """
     framework = values.get("framework", "")
     items = []
     for question, value in sorted(values.items()):
         if question in ("export", "serving"):
             items += [(question, f"{framework}:{v}") for v in value] or [(question, f"{framework}:none")]
+        elif question == "architecture":
+            items.append((question, f"{framework}:{values.get('task', '')}:{value}"))
         elif question in FRAMEWORK_SPECIFIC:
             items.append((question, f"{framework}:{value}"))
         else:
