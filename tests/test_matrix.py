@@ -77,7 +77,7 @@ def test_the_tests_the_matrix_moves_are_tests_the_templates_define() -> None:
     root = Path(__file__).resolve().parents[1] / "templates"
     sources = "\n".join(path.read_text() for path in root.rglob("*test*.py.jinja"))
     once = [test for tests in matrix.ONCE_PER_HARDWARE_TESTS.values() for test in tests]
-    for test in [*matrix.WORKFLOW_CHECKS, *matrix.LAUNCHER_TESTS, *once]:
+    for test in [*matrix.WORKFLOW_CHECKS, *matrix.LAUNCHER_TESTS, *once, *matrix.FALLBACK_RUN_TESTS]:
         assert f"def {test.partition('::')[2]}(" in sources, test
 
 
@@ -100,6 +100,27 @@ def test_tpu_leaves_the_replica_checks_to_multi_gpu(framework: str, tmp_path: Pa
     assert set(once).isdisjoint(matrix._test_selection(dataclasses.replace(later, launchers=True), tmp_path))
     mirrored = dataclasses.replace(later, hardware="multi_gpu")
     assert set(once).isdisjoint(matrix._test_selection(mirrored, tmp_path))
+
+
+def test_fallback_hardware_trains_once_per_task_and_every_model_trains_on_the_cpu(tmp_path: Path) -> None:
+    """A cuda/mps/rocm smoke after the first of its task falls back to the cpu combination's
+    fp32 CPU runtime, so only the first trains; the model's own run is its cpu combination's."""
+    plan = matrix.plan()
+    fallback = [c for c in plan if c.hardware in matrix.FALLBACK_HARDWARE]
+    assert fallback
+    cpu = {(c.task, c.architecture, c.framework) for c in plan if c.hardware == "cpu"}
+    assert {(c.task, c.architecture, c.framework) for c in fallback} <= cpu
+    (tmp_path / "tests").mkdir()
+    for name in ("test_hardware.py", "test_train.py"):
+        (tmp_path / "tests" / name).write_text("")
+    run = matrix.FALLBACK_RUN_TESTS[0]
+    later = dataclasses.replace(fallback[0], depth="smoke", launchers=False)
+    selection = matrix._test_selection(later, tmp_path)
+    assert run in selection and selection[selection.index(run, 2) - 1] == "--deselect"
+    first = matrix._test_selection(dataclasses.replace(later, launchers=True), tmp_path)
+    assert run in first and "--deselect" not in first
+    on_cpu = matrix._test_selection(dataclasses.replace(later, hardware="cpu"), tmp_path)
+    assert run not in on_cpu[on_cpu.index("--deselect") :]
 
 
 def test_shards_partition_the_plan() -> None:

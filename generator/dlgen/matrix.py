@@ -110,6 +110,14 @@ REPLICA_TESTS = (
 # JAX's tpu likewise: without a TPU it trains data parallel over the two logical CPU devices
 # through the same Runtime.over as multi_gpu, whose every architecture runs the same test.
 DATA_PARALLEL_TESTS = ("tests/test_hardware.py::test_two_devices_train_and_one_resumes",)
+# Single-accelerator targets without their accelerator (CI has none) train on the CPU at fp32:
+# each one's test_hardware checks that fallback, and the tests' config allows it. A smoke's
+# training run there is the cpu combination's run of the same architecture plus the target's
+# config keys, so it runs once per task x framework x hardware: 327 smokes spent ~600 s of CI
+# repeating it. The others still collect test_train.py (importing the training code) and run
+# their hardware tests; one that exports or serves trains through its fixtures.
+FALLBACK_HARDWARE = ("cuda", "mps", "rocm")
+FALLBACK_RUN_TESTS = ("tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",)
 ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tensorflow", "tpu"): REPLICA_TESTS,
     ("jax", "tpu"): DATA_PARALLEL_TESTS,
@@ -360,6 +368,8 @@ def _test(
 def _test_selection(combo: Combination, project: Path) -> list[str]:
     """pytest's arguments that pick the combination's share of its project's suite."""
     once = LAUNCHER_TESTS + ONCE_PER_HARDWARE_TESTS.get((combo.framework, combo.hardware), ())
+    if combo.hardware in FALLBACK_HARDWARE:
+        once += FALLBACK_RUN_TESTS
     deselect = [] if combo.launchers else [arg for test in once for arg in ("--deselect", test)]
     if combo.depth == "full":
         return deselect
