@@ -77,6 +77,7 @@ def test_the_tests_the_matrix_moves_are_tests_the_templates_define() -> None:
     root = Path(__file__).resolve().parents[1] / "templates"
     sources = "\n".join(path.read_text() for path in root.rglob("*test*.py.jinja"))
     once = [test for tests in matrix.ONCE_PER_HARDWARE_TESTS.values() for test in tests]
+    once += [test for tests in matrix.ONCE_PER_FRAMEWORK_TESTS.values() for test in tests]
     for test in [*matrix.WORKFLOW_CHECKS, *matrix.LAUNCHER_TESTS, *once, *matrix.FALLBACK_RUN_TESTS]:
         assert f"def {test.partition('::')[2]}(" in sources, test
 
@@ -121,6 +122,28 @@ def test_fallback_hardware_trains_once_per_task_and_every_model_trains_on_the_cp
     assert run in first and "--deselect" not in first
     on_cpu = matrix._test_selection(dataclasses.replace(later, hardware="cpu"), tmp_path)
     assert run not in on_cpu[on_cpu.index("--deselect") :]
+
+
+def test_pytorch_multi_node_runs_its_slurm_job_once_and_every_model_trains_under_torchrun(
+    tmp_path: Path,
+) -> None:
+    """PyTorch's multi_node runtime is multi_gpu's, whose every architecture trains under
+    torchrun; the SLURM job (script and rendezvous, the same for every task) runs once."""
+    plan = matrix.plan()
+    multi_node = [c for c in plan if (c.framework, c.hardware) == ("pytorch", "multi_node")]
+    assert [c.hardware_first for c in multi_node].count(True) == 1 and multi_node[0].hardware_first
+    ddp = [c for c in plan if (c.framework, c.hardware) == ("pytorch", "multi_gpu")]
+    multi_gpu = {(c.task, c.architecture) for c in ddp}
+    assert {(c.task, c.architecture) for c in multi_node} <= multi_gpu
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_hardware.py").write_text("")
+    (slurm,) = matrix.ONCE_PER_FRAMEWORK_TESTS[("pytorch", "multi_node")]
+    next_task = next(c for c in multi_node if c.launchers and not c.hardware_first)
+    selection = matrix._test_selection(next_task, tmp_path)
+    assert selection[selection.index(slurm) - 1] == "--deselect"
+    assert slurm not in matrix._test_selection(multi_node[0], tmp_path)
+    later = dataclasses.replace(next_task, launchers=False)
+    assert matrix._test_selection(later, tmp_path).count(slurm) == 1
 
 
 def test_shards_partition_the_plan() -> None:

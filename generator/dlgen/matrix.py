@@ -122,6 +122,16 @@ ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tensorflow", "tpu"): REPLICA_TESTS,
     ("jax", "tpu"): DATA_PARALLEL_TESTS,
 }
+# Tests that run once per framework x hardware (its first combination): PyTorch's multi_node
+# runtime is multi_gpu's (its setup.py includes it: torchrun hands every process its rank
+# either way), and every architecture's multi_gpu combination trains and resumes under torchrun
+# in its DDP step test, so the SLURM job adds only the sbatch script and the c10d rendezvous,
+# which are the same files for every task (~9 s a task).
+ONCE_PER_FRAMEWORK_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("pytorch", "multi_node"): (
+        "tests/test_hardware.py::test_the_slurm_job_trains_on_two_processes_and_one_resumes",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class Combination:
     # "smoke": SMOKE_TESTS
     depth: str = "full"
     launchers: bool = True  # whether LAUNCHER_TESTS run: the first of each task x framework x hardware
+    hardware_first: bool = True  # the first of each framework x hardware: ONCE_PER_FRAMEWORK_TESTS run
 
     @property
     def id(self) -> str:
@@ -259,19 +270,23 @@ def _assign_depth(combos: list[Combination]) -> list[Combination]:
     """Depth follows what a variant changes: the whole generated suite runs once per task x
     framework (its first combination), the architecture-dependent part of it once per task x
     architecture x framework (the first combination of each), and the other variants run
-    SMOKE_TESTS; LAUNCHER_TESTS run in the first combination of each task x framework x hardware."""
+    SMOKE_TESTS; LAUNCHER_TESTS run in the first combination of each task x framework x hardware,
+    ONCE_PER_FRAMEWORK_TESTS in the first of each framework x hardware."""
     seen_tasks: set[tuple[str, str]] = set()
     seen_models: set[tuple[str, str, str]] = set()
     seen_hardware: set[tuple[str, str, str]] = set()
+    seen_targets: set[tuple[str, str]] = set()
     result = []
     for combo in combos:
         task, model = (combo.task, combo.framework), (combo.task, combo.architecture, combo.framework)
-        hardware = (combo.task, combo.framework, combo.hardware)
+        hardware, target = (combo.task, combo.framework, combo.hardware), (combo.framework, combo.hardware)
         depth = "smoke" if model in seen_models else "model" if task in seen_tasks else "full"
-        result.append(dataclasses.replace(combo, depth=depth, launchers=hardware not in seen_hardware))
+        launchers, first = hardware not in seen_hardware, target not in seen_targets
+        result.append(dataclasses.replace(combo, depth=depth, launchers=launchers, hardware_first=first))
         seen_tasks.add(task)
         seen_models.add(model)
         seen_hardware.add(hardware)
+        seen_targets.add(target)
     return result
 
 
@@ -367,10 +382,14 @@ def _test(
 
 def _test_selection(combo: Combination, project: Path) -> list[str]:
     """pytest's arguments that pick the combination's share of its project's suite."""
-    once = LAUNCHER_TESTS + ONCE_PER_HARDWARE_TESTS.get((combo.framework, combo.hardware), ())
-    if combo.hardware in FALLBACK_HARDWARE:
-        once += FALLBACK_RUN_TESTS
-    deselect = [] if combo.launchers else [arg for test in once for arg in ("--deselect", test)]
+    key = (combo.framework, combo.hardware)
+    once: tuple[str, ...] = ()
+    if not combo.launchers:
+        once = LAUNCHER_TESTS + ONCE_PER_HARDWARE_TESTS.get(key, ())
+        once += FALLBACK_RUN_TESTS if combo.hardware in FALLBACK_HARDWARE else ()
+    if not combo.hardware_first:
+        once += ONCE_PER_FRAMEWORK_TESTS.get(key, ())
+    deselect = [arg for test in dict.fromkeys(once) for arg in ("--deselect", test)]
     if combo.depth == "full":
         return deselect
     if combo.depth == "model":
