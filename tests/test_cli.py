@@ -83,6 +83,24 @@ def test_tf_serving_adds_its_layout_client_and_models_config(runner, tmp_path: P
     assert result.stderr.strip().startswith("error: invalid serving tf_serving")
 
 
+def test_the_onnx_deployment_brings_the_tensorrt_build(runner, tmp_path: Path) -> None:
+    """Every project that serves its ONNX export can build a TensorRT engine from it; one
+    without the ONNX export has neither the command nor its files."""
+    base = ["--architecture", "mlp", "--defaults"]
+    result = runner.invoke(app, ["new", str(tmp_path / "trt"), *base, "--export", "onnx"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "trt"
+    assert (project / "src/trt/tensorrt_engine.py").is_file()
+    assert (project / "tests/test_tensorrt.py").is_file()
+    assert '"tensorrt-build"' in (project / "src/trt/cli.py").read_text()
+    assert "tensorrt-build" in (project / "Makefile").read_text()
+    assert "### TensorRT" in (project / "README.md").read_text()
+    result = runner.invoke(app, ["new", str(tmp_path / "plain"), *base, "--export", "torch_export"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "plain/src/plain/tensorrt_engine.py").exists()
+    assert "tensorrt" not in (tmp_path / "plain/src/plain/cli.py").read_text()
+
+
 def test_bentoml_adds_its_service_and_make_target_for_any_framework(runner, tmp_path: Path) -> None:
     jax = ["--framework", "jax", "--architecture", "mlp", "--export", "onnx", "--serving", "bentoml"]
     result = runner.invoke(app, ["new", str(tmp_path / "bento"), *jax, "--defaults"])

@@ -382,7 +382,10 @@ CATALOG = Catalog(
             "exports",
             "tflite",
             "TFLite / LiteRT (parity-checked with the interpreter)",
-            note="PyTorch needs litert-torch, not yet in the pinned stack (issue 9)",
+            note=(
+                "not for PyTorch: litert-torch 0.9.0-0.9.3 need torch<2.13 and 0.9.4 "
+                "ai-edge-litert<2.3 and typing-extensions<4.13 (xdsl): pydantic back to 2.11"
+            ),
         ),
         _option("exports", "saved_model", "TensorFlow SavedModel + .keras", note="TensorFlow only"),
     ),
