@@ -25,6 +25,7 @@ SUPPORT = FrameworkSupport(
         "question_answering": ("transformer",),
         "face_recognition": ("resnet",),
         "music_generation": ("lstm", "gpt"),
+        "speech_recognition": ("bilstm", "conformer"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "multi_node", "mps", "rocm", "tpu"),
     exports=("onnx", "tflite"),
@@ -41,6 +42,7 @@ SUPPORT = FrameworkSupport(
         "question_answering",
         "face_recognition",
         "music_generation",
+        "speech_recognition",
     ),
     monitoring=(
         "image_classification",

@@ -24,6 +24,7 @@ SUPPORT = FrameworkSupport(
         "question_answering": ("transformer",),
         "token_classification": ("bilstm", "transformer"),
         "face_recognition": ("resnet",),
+        "music_generation": ("lstm", "gpt"),
     },
     hardware=("cpu", "cuda", "multi_gpu", "tpu", "mps", "rocm"),
     exports=("onnx", "tflite", "saved_model"),
@@ -39,6 +40,7 @@ SUPPORT = FrameworkSupport(
         "question_answering",
         "token_classification",
         "face_recognition",
+        "music_generation",
     ),
     monitoring=(
         "image_classification",
