@@ -146,6 +146,20 @@ def test_pytorch_multi_node_runs_its_slurm_job_once_and_every_model_trains_under
     assert matrix._test_selection(later, tmp_path).count(slurm) == 1
 
 
+def test_the_crash_test_runs_in_each_frameworks_first_full_depth_combination(tmp_path: Path) -> None:
+    """SIGKILL safety is train.py's and checkpoint.py's, shared by every task of a framework."""
+    plan = matrix.plan()
+    full = [c for c in plan if c.depth == "full"]
+    first = {c.framework for c in full if c.hardware_first}
+    assert first == {c.framework for c in plan}
+    assert all(c.hardware == "cpu" for c in full)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_crash.py").write_text("")
+    (crash,) = matrix.CRASH_TESTS
+    for combo in full:
+        assert (crash in matrix._test_selection(combo, tmp_path)) is not combo.hardware_first
+
+
 def test_shards_partition_the_plan() -> None:
     plan = matrix.plan()
     shards = [matrix.shard(plan, f"{i}/3") for i in (1, 2, 3)]

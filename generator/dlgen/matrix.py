@@ -126,11 +126,19 @@ ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
 # runtime is multi_gpu's (its setup.py includes it: torchrun hands every process its rank
 # either way), and every architecture's multi_gpu combination trains and resumes under torchrun
 # in its DDP step test, so the SLURM job adds only the sbatch script and the c10d rendezvous,
-# which are the same files for every task (~9 s a task).
+# which are the same files for every task (~9 s a task). Surviving SIGKILL is the framework's:
+# train.py writes each epoch's metrics row before the checkpoint that commits it and
+# checkpoint.py writes, fsyncs and renames, for every task alike (a task's own resume is tested
+# in-process per architecture by test_train.py); three fresh `train` processes cost 8-19 s a
+# task, so test_crash.py runs in the first cpu combination of each framework.
+CRASH_TESTS = ("tests/test_crash.py::test_a_killed_run_resumes_from_its_last_checkpoint",)
 ONCE_PER_FRAMEWORK_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("pytorch", "multi_node"): (
         "tests/test_hardware.py::test_the_slurm_job_trains_on_two_processes_and_one_resumes",
     ),
+    ("pytorch", "cpu"): CRASH_TESTS,
+    ("tensorflow", "cpu"): CRASH_TESTS,
+    ("jax", "cpu"): CRASH_TESTS,
 }
 
 
