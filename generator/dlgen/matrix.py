@@ -113,14 +113,18 @@ DATA_PARALLEL_TESTS = ("tests/test_hardware.py::test_two_devices_train_and_one_r
 # Single-accelerator targets without their accelerator (CI has none) train on the CPU at fp32:
 # each one's test_hardware checks that fallback, and the tests' config allows it. A smoke's
 # training run there is the cpu combination's run of the same architecture plus the target's
-# config keys, so it runs once per task x framework x hardware: 327 smokes spent ~600 s of CI
-# repeating it. The others still collect test_train.py (importing the training code) and run
-# their hardware tests; one that exports or serves trains through its fixtures.
+# config keys, so it runs once per task x framework x hardware (about 300 s of CI work over 327
+# smokes, c0a0695's run). The others still collect test_train.py (importing the training code)
+# and run their hardware tests; one that exports or serves trains through its fixtures.
 FALLBACK_HARDWARE = ("cuda", "mps", "rocm")
 FALLBACK_RUN_TESTS = ("tests/test_train.py::test_a_run_writes_checkpoints_metrics_and_plots",)
 ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tensorflow", "tpu"): REPLICA_TESTS,
     ("jax", "tpu"): DATA_PARALLEL_TESTS,
+} | {
+    (framework.id, hardware): FALLBACK_RUN_TESTS
+    for framework in CATALOG.frameworks
+    for hardware in FALLBACK_HARDWARE
 }
 # Tests that run once per framework x hardware (its first combination): PyTorch's multi_node
 # runtime is multi_gpu's (its setup.py includes it: torchrun hands every process its rank
@@ -129,7 +133,7 @@ ONCE_PER_HARDWARE_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
 # which are the same files for every task (~9 s a task). Surviving SIGKILL is the framework's:
 # train.py writes each epoch's metrics row before the checkpoint that commits it and
 # checkpoint.py writes, fsyncs and renames, for every task alike (a task's own resume is tested
-# in-process per architecture by test_train.py); three fresh `train` processes cost 8-19 s a
+# in-process per architecture by test_train.py); three fresh `train` processes cost 11-24 s a
 # task, so test_crash.py runs in the first cpu combination of each framework.
 CRASH_TESTS = ("tests/test_crash.py::test_a_killed_run_resumes_from_its_last_checkpoint",)
 ONCE_PER_FRAMEWORK_TESTS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -394,7 +398,6 @@ def _test_selection(combo: Combination, project: Path) -> list[str]:
     once: tuple[str, ...] = ()
     if not combo.launchers:
         once = LAUNCHER_TESTS + ONCE_PER_HARDWARE_TESTS.get(key, ())
-        once += FALLBACK_RUN_TESTS if combo.hardware in FALLBACK_HARDWARE else ()
     if not combo.hardware_first:
         once += ONCE_PER_FRAMEWORK_TESTS.get(key, ())
     deselect = [arg for test in dict.fromkeys(once) for arg in ("--deselect", test)]
